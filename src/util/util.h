@@ -1,0 +1,120 @@
+/* util: errors, logging, cleanup helpers, fd and file helpers, strings. */
+#ifndef HULL_UTIL_H
+#define HULL_UTIL_H
+
+#include <stdarg.h>
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <sys/types.h>
+#include <time.h>
+#include <stdlib.h>
+#include <unistd.h>
+
+/* ---- errors ------------------------------------------------------------
+ * A fallible function returns -1 (or NULL) and fills *err. Callers add
+ * context with hull_err_prefix() and pass it up; main prints it once. */
+struct hull_err {
+  int errnum;  /* errno value, 0 when the error is not from a syscall */
+  char *msg;   /* full message, context first: "mount /proc: No such file" */
+};
+
+/* Sets *err (if err is non-NULL and *err still empty); errnum's text is
+ * appended as ": strerror" when errnum != 0. Always returns -1. */
+int hull_err_set(struct hull_err **err, int errnum, const char *fmt, ...)
+    __attribute__((format(printf, 3, 4)));
+/* Same as hull_err_set with errnum = errno. */
+int hull_err_sys(struct hull_err **err, const char *fmt, ...)
+    __attribute__((format(printf, 2, 3)));
+/* Prepends "context: " to an existing error. Returns -1. */
+int hull_err_prefix(struct hull_err **err, const char *fmt, ...)
+    __attribute__((format(printf, 2, 3)));
+void hull_err_free(struct hull_err **err);
+
+/* ---- cleanup helpers --------------------------------------------------- */
+void hull_freep(void *p);
+void hull_closep(int *fd);
+void hull_fclosep(FILE **f);
+void hull_strvfreep(char ***v);
+#define _cleanup_free_ __attribute__((cleanup(hull_freep)))
+#define _cleanup_close_ __attribute__((cleanup(hull_closep)))
+#define _cleanup_fclose_ __attribute__((cleanup(hull_fclosep)))
+#define _cleanup_strv_ __attribute__((cleanup(hull_strvfreep)))
+#define _cleanup_err_ __attribute__((cleanup(hull_err_free)))
+
+/* Moves ownership out of a cleanup variable. */
+static inline void *hull_steal_ptr(void *pp) {
+  void **p = pp;
+  void *v = *p;
+  *p = NULL;
+  return v;
+}
+static inline int hull_steal_fd(int *fd) {
+  int v = *fd;
+  *fd = -1;
+  return v;
+}
+
+/* ---- logging ----------------------------------------------------------- */
+enum hull_log_level { HULL_LOG_ERROR, HULL_LOG_WARN, HULL_LOG_INFO, HULL_LOG_DEBUG };
+enum hull_log_format { HULL_LOG_TEXT, HULL_LOG_JSON };
+
+/* path NULL: stderr. Fails when the log file cannot be opened. */
+int hull_log_init(const char *path, enum hull_log_format format, bool debug,
+                  struct hull_err **err);
+void hull_log_close(void);
+void hull_log(enum hull_log_level level, const char *fmt, ...)
+    __attribute__((format(printf, 2, 3)));
+/* The fd logs go to (for children that must keep logging), -1 for stderr. */
+int hull_log_fd(void);
+#define hull_error(...) hull_log(HULL_LOG_ERROR, __VA_ARGS__)
+#define hull_warn(...) hull_log(HULL_LOG_WARN, __VA_ARGS__)
+#define hull_info(...) hull_log(HULL_LOG_INFO, __VA_ARGS__)
+#define hull_debug(...) hull_log(HULL_LOG_DEBUG, __VA_ARGS__)
+
+/* Formats a log line into buf (no trailing newline). Pure; unit-tested. */
+size_t hull_log_format_line(char *buf, size_t size, enum hull_log_format format,
+                            enum hull_log_level level, const char *msg,
+                            const struct timespec *when);
+/* Escapes s as a JSON string body (without quotes) into buf. */
+size_t hull_json_escape(char *buf, size_t size, const char *s);
+/* RFC 3339 UTC time with nanoseconds: 2026-12-02T18:23:10.123456789Z */
+void hull_format_time(char *buf, size_t size, const struct timespec *ts);
+
+/* ---- memory and strings ------------------------------------------------ */
+void *hull_xmalloc(size_t n);
+void *hull_xcalloc(size_t n, size_t size);
+void *hull_xrealloc(void *p, size_t n);
+char *hull_xstrdup(const char *s);
+char *hull_xasprintf(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
+size_t hull_strv_len(char *const *v);
+void hull_strv_free(char **v);
+/* Appends a copy of s to a NULL-terminated vector, growing it. */
+void hull_strv_append(char ***v, const char *s);
+bool hull_str_has_prefix(const char *s, const char *prefix);
+/* Strict decimal parsing: the whole string, no sign games, range checked. */
+int hull_parse_int64(const char *s, int64_t *out);
+int hull_parse_uint64(const char *s, uint64_t *out);
+
+/* ---- files and fds ----------------------------------------------------- */
+/* Reads a whole file (NUL-terminated; *len gets the length if non-NULL). */
+char *hull_read_file(const char *path, size_t *len, struct hull_err **err);
+char *hull_read_fd(int fd, size_t *len, struct hull_err **err);
+/* Writes data to path via a temp file + rename in the same directory. */
+int hull_write_file_atomic(const char *path, const void *data, size_t len,
+                           mode_t mode, struct hull_err **err);
+/* write(2) until done, retrying on EINTR. */
+int hull_write_all(int fd, const void *data, size_t len);
+/* Writes a small string to an existing file (cgroupfs, procfs). */
+int hull_write_string(const char *path, const char *s, struct hull_err **err);
+int hull_write_string_at(int dirfd, const char *name, const char *s,
+                         struct hull_err **err);
+/* mkdir -p with the given mode; existing directories are fine. */
+int hull_mkdir_p(const char *path, mode_t mode, struct hull_err **err);
+/* Closes every fd >= from except those in keep[0..nkeep). */
+void hull_close_fds_from(int from, const int *keep, size_t nkeep);
+/* Marks every fd >= from close-on-exec. */
+int hull_cloexec_fds_from(int from);
+
+#endif

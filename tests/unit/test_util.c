@@ -1,0 +1,117 @@
+/* util/: errors, number parsing, log line formatting, JSON escaping, files. */
+#include "unit.h"
+
+#include "util/util.h"
+
+#include <errno.h>
+#include <fcntl.h>
+#include <sys/stat.h>
+
+static void err_keeps_first_and_prefixes(void **state) {
+  struct hull_err *err = NULL;
+  assert_int_equal(hull_err_set(&err, ENOENT, "open %s", "/x"), -1);
+  hull_err_set(&err, 0, "second error is ignored");
+  hull_err_prefix(&err, "mount %s", "/proc");
+  assert_int_equal(err->errnum, ENOENT);
+  assert_string_equal(err->msg, "mount /proc: open /x: No such file or directory");
+  hull_err_free(&err);
+  assert_null(err);
+}
+
+static void err_null_is_safe(void **state) {
+  assert_int_equal(hull_err_set(NULL, EINVAL, "nothing"), -1);
+  assert_int_equal(hull_err_prefix(NULL, "ctx"), -1);
+}
+
+static void parse_numbers_strictly(void **state) {
+  int64_t s;
+  uint64_t u;
+  assert_int_equal(hull_parse_int64("-42", &s), 0);
+  assert_int_equal(s, -42);
+  assert_int_equal(hull_parse_int64("12x", &s), -1);
+  assert_int_equal(hull_parse_int64("", &s), -1);
+  assert_int_equal(hull_parse_int64("99999999999999999999", &s), -1);
+  assert_int_equal(hull_parse_uint64("18446744073709551615", &u), 0);
+  assert_true(u == UINT64_MAX);
+  assert_int_equal(hull_parse_uint64("-1", &u), -1);
+  assert_int_equal(hull_parse_uint64(" 1", &u), -1);
+  assert_int_equal(hull_parse_uint64("+1", &u), -1);
+}
+
+static void json_log_line_shape(void **state) {
+  char buf[512];
+  struct timespec ts = {.tv_sec = 0, .tv_nsec = 5};
+  hull_log_format_line(buf, sizeof(buf), HULL_LOG_JSON, HULL_LOG_ERROR, "bad \"x\"\n", &ts);
+  assert_string_equal(buf,
+                      "{\"level\":\"error\",\"msg\":\"bad \\\"x\\\"\\n\","
+                      "\"time\":\"1970-01-01T00:00:00.000000005Z\"}");
+  hull_log_format_line(buf, sizeof(buf), HULL_LOG_TEXT, HULL_LOG_WARN, "w", &ts);
+  assert_string_equal(buf, "time=\"1970-01-01T00:00:00.000000005Z\" level=warning msg=\"w\"");
+}
+
+static void json_escape_controls_and_truncation(void **state) {
+  char buf[16];
+  hull_json_escape(buf, sizeof(buf), "a\x01" "b");
+  assert_string_equal(buf, "a\\u0001b");
+  size_t need = hull_json_escape(buf, 4, "abcdef");
+  assert_int_equal(need, 6);
+  assert_string_equal(buf, "abc");
+}
+
+static void strv_append_and_len(void **state) {
+  char **v = NULL;
+  hull_strv_append(&v, "a");
+  hull_strv_append(&v, "b");
+  assert_int_equal(hull_strv_len(v), 2);
+  assert_string_equal(v[1], "b");
+  assert_null(v[2]);
+  hull_strv_free(v);
+}
+
+static void atomic_write_and_read_back(void **state) {
+  char dir[] = "/tmp/hull-unit-XXXXXX";
+  assert_non_null(mkdtemp(dir));
+  _cleanup_free_ char *sub = hull_xasprintf("%s/a/b", dir);
+  _cleanup_free_ char *path = hull_xasprintf("%s/file", sub);
+  struct hull_err *err = NULL;
+  assert_int_equal(hull_mkdir_p(sub, 0700, &err), 0);
+  assert_int_equal(hull_write_file_atomic(path, "1234", 4, 0600, &err), 0);
+  size_t len = 0;
+  _cleanup_free_ char *data = hull_read_file(path, &len, &err);
+  assert_non_null(data);
+  assert_int_equal(len, 4);
+  assert_string_equal(data, "1234");
+  struct stat st;
+  assert_int_equal(stat(path, &st), 0);
+  assert_int_equal(st.st_mode & 0777, 0600);
+  assert_null(hull_read_file("/nonexistent/x", NULL, &err));
+  assert_string_equal(err->msg, "open /nonexistent/x: No such file or directory");
+  hull_err_free(&err);
+  _cleanup_free_ char *cmd = hull_xasprintf("rm -rf %s", dir);
+  assert_int_equal(system(cmd), 0);
+}
+
+static void close_fds_keeps_listed(void **state) {
+  int a = open("/dev/null", O_RDONLY);
+  int b = open("/dev/null", O_RDONLY);
+  int lo = a < b ? a : b, hi = a < b ? b : a;
+  int keep[] = {hi};
+  hull_close_fds_from(lo, keep, 1);
+  assert_int_equal(fcntl(lo, F_GETFD), -1);
+  assert_true(fcntl(hi, F_GETFD) >= 0);
+  close(hi);
+}
+
+int main(void) {
+  const struct CMUnitTest tests[] = {
+      cmocka_unit_test(err_keeps_first_and_prefixes),
+      cmocka_unit_test(err_null_is_safe),
+      cmocka_unit_test(parse_numbers_strictly),
+      cmocka_unit_test(json_log_line_shape),
+      cmocka_unit_test(json_escape_controls_and_truncation),
+      cmocka_unit_test(strv_append_and_len),
+      cmocka_unit_test(atomic_write_and_read_back),
+      cmocka_unit_test(close_fds_keeps_listed),
+  };
+  return cmocka_run_group_tests(tests, NULL, NULL);
+}
