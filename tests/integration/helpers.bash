@@ -22,3 +22,50 @@ common_teardown_file() {
 require_root() {
   [ "$(id -u)" -eq 0 ] || skip "needs root"
 }
+
+# ---- bundles -------------------------------------------------------------
+# A busybox-static rootfs, built once per test file and shared read-only by
+# its bundles (copied with cp -a when a test needs to write to it).
+rootfs_template() {
+  local t=$BATS_FILE_TMPDIR/rootfs-template
+  if [ ! -x "$t/bin/busybox" ]; then
+    mkdir -p "$t"/{bin,sbin,etc,proc,sys,dev,tmp,root,var,usr/bin,usr/sbin}
+    cp /bin/busybox "$t/bin/busybox"
+    for a in $(/bin/busybox --list); do
+      [ -e "$t/bin/$a" ] || ln -s busybox "$t/bin/$a"
+    done
+    echo "root:x:0:0:root:/root:/bin/sh" >"$t/etc/passwd"
+    echo "nobody:x:65534:65534:nobody:/:/bin/false" >>"$t/etc/passwd"
+    printf 'root:x:0:\ntty:x:5:\nnogroup:x:65534:\n' >"$t/etc/group"
+  fi
+  echo "$t"
+}
+
+# make_bundle DIR: DIR/rootfs (a copy of the template) + DIR/config.json,
+# with cgroupsPath /hull-test/<basename of DIR> so every container's cgroup
+# stays under the test parent.
+make_bundle() {
+  local dir=$1 name
+  name=$(basename "$dir")
+  mkdir -p "$dir"
+  cp -a "$(rootfs_template)" "$dir/rootfs"
+  jq --arg cg "/hull-test/$name" '.linux.cgroupsPath = $cg' \
+    "$HULL_SRCDIR/tests/integration/config.json.in" >"$dir/config.json"
+}
+
+# update_config DIR JQ-FILTER [jq args...]: edits DIR/config.json in place.
+update_config() {
+  local dir=$1 filter=$2
+  shift 2
+  jq "$@" "$filter" "$dir/config.json" >"$dir/config.json.new" &&
+    mv "$dir/config.json.new" "$dir/config.json"
+}
+
+# Removes a test container's cgroups (only ours: under /hull-test).
+remove_test_cgroups() {
+  local name=$1 c
+  for c in /sys/fs/cgroup/*/hull-test/"$name" /sys/fs/cgroup/hull-test/"$name"; do
+    [ -d "$c" ] && rmdir "$c" 2>/dev/null
+  done
+  return 0
+}

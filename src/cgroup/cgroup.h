@@ -1,0 +1,59 @@
+/* cgroup: one interface; backends v2 (primary) and v1 (legacy and hybrid
+ * hosts such as one with v1 controllers plus a controller-less
+ * /sys/fs/cgroup/unified). runtime/ is the only caller. */
+#ifndef HULL_CGROUP_H
+#define HULL_CGROUP_H
+
+#include "spec/spec.h"
+
+#include <sys/types.h>
+#include <yajl/yajl_gen.h>
+
+enum hull_cgroup_mode { HULL_CGROUP_V1, HULL_CGROUP_V2, HULL_CGROUP_DISABLED };
+
+struct hull_cgroup; /* opaque */
+
+/* Reads /sys/fs/cgroup; a clear error naming what was found when odd. */
+int hull_cgroup_detect(enum hull_cgroup_mode *mode, struct hull_err **err);
+
+/* Creates the container's cgroup. manager: "cgroupfs" | "disabled"
+ * ("systemd" refused with a clear error for now). cgroups_path: the
+ * config's linux.cgroupsPath (absolute = from the hierarchy root, relative
+ * = below hull's own cgroup, NULL/empty = default from id). rootless:
+ * creation failures become a warning (and a disabled handle) when the
+ * config gave no cgroupsPath or asked for no limits. */
+struct hull_cgroup *hull_cgroup_create(const char *manager, const char *cgroups_path,
+                                       const char *id, bool rootless,
+                                       const struct hull_resources *res,
+                                       struct hull_err **err);
+/* Writes every field of resources (full set at create, only the given
+ * fields at update; a failed update restores the old values). */
+int hull_cgroup_apply(struct hull_cgroup *cg, const struct hull_resources *res,
+                      bool update, struct hull_err **err);
+/* v2: an O_DIRECTORY fd of the cgroup for clone3(CLONE_INTO_CGROUP); -1 on v1. */
+int hull_cgroup_fd(struct hull_cgroup *cg);
+/* Moves pid into the cgroup (every v1 hierarchy); sub: a sub-cgroup
+ * relative to the container's (exec --cgroup), NULL for the container's. */
+int hull_cgroup_enter(struct hull_cgroup *cg, pid_t pid, const char *sub,
+                      struct hull_err **err);
+
+/* State: a string to keep in state.json, and back. */
+char *hull_cgroup_serialize(const struct hull_cgroup *cg);
+struct hull_cgroup *hull_cgroup_load(const char *serialized, struct hull_err **err);
+
+int hull_cgroup_freeze(struct hull_cgroup *cg, bool freeze, struct hull_err **err);
+/* 1 frozen, 0 not, -1 error/unknown. */
+int hull_cgroup_is_frozen(struct hull_cgroup *cg);
+/* Every process of the container gets sig (cgroup.kill for SIGKILL on v2,
+ * else freeze, signal each, thaw). */
+int hull_cgroup_kill_all(struct hull_cgroup *cg, int sig, struct hull_err **err);
+int hull_cgroup_pids(struct hull_cgroup *cg, pid_t **pids, size_t *n, struct hull_err **err);
+/* Writes runc's stats "data" object (cpu, memory, pids, blkio, hugetlb, psi). */
+int hull_cgroup_stats(struct hull_cgroup *cg, yajl_gen g, struct hull_err **err);
+/* Number of OOM kills so far (memory.events oom_kill / memory.oom_control). */
+int hull_cgroup_oom_count(struct hull_cgroup *cg, uint64_t *count, struct hull_err **err);
+/* Removes the cgroup (retrying, bounded, while the kernel reports busy). */
+int hull_cgroup_destroy(struct hull_cgroup *cg, struct hull_err **err);
+void hull_cgroup_free(struct hull_cgroup *cg);
+
+#endif

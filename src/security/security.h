@@ -1,0 +1,57 @@
+/* security: process identity, capabilities (libcap), no_new_privs, seccomp
+ * (libseccomp), LSM labels, per-process attributes, and trusted procfs
+ * access. Called by the init shim (and exec) in this order:
+ *   hull_process_apply_attrs -> hull_lsm_set_exec_label -> hull_identity_apply
+ *   -> hull_caps_apply -> (no_new_privs) -> hull_seccomp_load (last). */
+#ifndef HULL_SECURITY_H
+#define HULL_SECURITY_H
+
+#include "spec/spec.h"
+
+/* rlimits, oomScoreAdj, scheduler (incl. SCHED_DEADLINE), ioPriority,
+ * personality, umask, execCPUAffinity.initial, memoryPolicy. */
+int hull_process_apply_attrs(const struct hull_process *p, const struct hull_linux *lx,
+                             struct hull_err **err);
+
+/* setgroups(additionalGids), setresgid, setresuid, keeping capabilities
+ * across the uid change so hull_caps_apply can set the requested sets. */
+int hull_identity_apply(const struct hull_process *p, struct hull_err **err);
+
+/* Drops the bounding set to what is asked, then sets effective, permitted,
+ * inheritable and ambient. */
+int hull_caps_apply(const struct hull_capabilities *caps, struct hull_err **err);
+
+/* AppArmor profile / SELinux label for the next execve, written through a
+ * verified procfs fd. A clear error when the host lacks the LSM. */
+int hull_lsm_set_exec_label(const char *apparmor_profile, const char *selinux_label,
+                            struct hull_err **err);
+
+/* Seccomp: compile once in the parent (before clone), load in the child.
+ * A compiled filter is plain BPF, so the child needs no libseccomp state. */
+struct hull_seccomp_filter;
+struct hull_seccomp_filter *hull_seccomp_compile(const struct hull_seccomp *sc,
+                                                 struct hull_err **err);
+/* Loads the filter into the calling thread (flags TSYNC, LOG, SPEC_ALLOW,
+ * NEW_LISTENER as configured). *notify_fd gets the listener fd when the
+ * filter has SCMP_ACT_NOTIFY rules, else -1. */
+int hull_seccomp_load(const struct hull_seccomp_filter *f, int *notify_fd,
+                      struct hull_err **err);
+void hull_seccomp_filter_free(struct hull_seccomp_filter *f);
+/* Sends the notify fd plus the container state JSON (with listenerMetadata)
+ * to the agent listening on listenerPath (SCM_RIGHTS). */
+int hull_seccomp_send_listener(const char *listener_path, int notify_fd,
+                               const char *state_json, struct hull_err **err);
+
+/* Opens a file under /proc after checking it really is procfs and the
+ * path was not redirected (CVE-2019-16884, CVE-2025-52881). */
+int hull_procfs_open(const char *path, int flags, struct hull_err **err);
+
+/* Name tables for `hull features`. */
+const char *const *hull_seccomp_action_names(void);
+const char *const *hull_seccomp_operator_names(void);
+const char *const *hull_seccomp_arch_names(void);
+const char *const *hull_seccomp_flag_names(void);
+bool hull_apparmor_enabled(void);
+bool hull_selinux_enabled(void);
+
+#endif
