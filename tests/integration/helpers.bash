@@ -42,11 +42,14 @@ rootfs_template() {
 }
 
 # make_bundle DIR: DIR/rootfs (a copy of the template) + DIR/config.json,
-# with cgroupsPath /hull-test/<basename of DIR> so every container's cgroup
-# stays under the test parent.
+# with cgroupsPath /hull-test/<basename of DIR>-<unique> so every container's
+# cgroup stays under the test parent and concurrent runs never collide. The
+# cgroup name is kept in DIR/.cgname for remove_test_cgroups.
 make_bundle() {
   local dir=$1 name
-  name=$(basename "$dir")
+  name=$(basename "$dir")-$$-$RANDOM
+  mkdir -p "$dir"
+  echo "$name" >"$dir/.cgname"
   mkdir -p "$dir"
   cp -a "$(rootfs_template)" "$dir/rootfs"
   jq --arg cg "/hull-test/$name" '.linux.cgroupsPath = $cg' \
@@ -61,9 +64,12 @@ update_config() {
     mv "$dir/config.json.new" "$dir/config.json"
 }
 
-# Removes a test container's cgroups (only ours: under /hull-test).
+# remove_test_cgroups DIR: removes the cgroups of DIR's container (only
+# ours: under /hull-test).
 remove_test_cgroups() {
-  local name=$1 c
+  local name c
+  name=$(cat "$1/.cgname" 2>/dev/null) || return 0
+  [ -n "$name" ] || return 0
   for c in /sys/fs/cgroup/*/hull-test/"$name" /sys/fs/cgroup/hull-test/"$name"; do
     [ -d "$c" ] && rmdir "$c" 2>/dev/null
   done
