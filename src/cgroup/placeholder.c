@@ -59,3 +59,16 @@ int hull_cgroup_destroy(struct hull_cgroup *cg, struct hull_err **err) {
 
 void hull_cgroup_free(struct hull_cgroup *cg) {
 }
+
+struct hull_cgroup *hull_cgroup_create(const char *manager, const char *cgroups_path,
+                                       const char *id, bool rootless,
+                                       const struct hull_resources *res,
+                                       struct hull_err **err) {
+  hull_err_set(err, ENOSYS, "hull_cgroup_create: not implemented yet");
+  return NULL;
+}
+char *hull_cgroup_serialize(const struct hull_cgroup *cg) { return NULL; }
+struct hull_cgroup *hull_cgroup_load(const char *serialized, struct hull_err **err) {
+  hull_err_set(err, ENOSYS, "hull_cgroup_load: not implemented yet");
+  return NULL;
+}

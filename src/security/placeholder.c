@@ -49,3 +49,15 @@ bool hull_apparmor_enabled(void) {
 bool hull_selinux_enabled(void) {
   return false;
 }
+
+struct hull_seccomp_filter *hull_seccomp_compile(const struct hull_seccomp *sc,
+                                                 struct hull_err **err) {
+  hull_err_set(err, ENOSYS, "hull_seccomp_compile: not implemented yet");
+  return NULL;
+}
+
+static const char *const no_names[] = {NULL};
+const char *const *hull_seccomp_action_names(void) { return no_names; }
+const char *const *hull_seccomp_operator_names(void) { return no_names; }
+const char *const *hull_seccomp_arch_names(void) { return no_names; }
+const char *const *hull_seccomp_flag_names(void) { return no_names; }

@@ -31,3 +31,6 @@ int hull_mount_flags_parse(char *const *options, struct hull_mount_flags *out, s
 
 void hull_mount_flags_free(struct hull_mount_flags *f) {
 }
+
+static const char *const no_names[] = {NULL};
+const char *const *hull_mount_option_names(void) { return no_names; }
