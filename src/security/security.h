@@ -54,4 +54,42 @@ const char *const *hull_seccomp_flag_names(void);
 bool hull_apparmor_enabled(void);
 bool hull_selinux_enabled(void);
 
+/* ---- additions (security module) ---------------------------------------- */
+
+/* prctl(PR_SET_NO_NEW_PRIVS) when enable is true (process.noNewPrivileges). */
+int hull_no_new_privs_apply(bool enable, struct hull_err **err);
+
+/* Verified procfs: hull_procfs_root_open returns an O_PATH fd on /proc after
+ * checking it is the root of a procfs mount; hull_procfs_openat opens a
+ * path below it ("self/attr/exec" or "/proc/self/attr/exec") refusing
+ * magic links and mount crossings, and checks the result is on procfs.
+ * hull_procfs_write writes a value (sysctl, oom_score_adj) in one write. */
+int hull_procfs_root_open(struct hull_err **err);
+int hull_procfs_openat(int procfd, const char *path, int flags, struct hull_err **err);
+int hull_procfs_write(const char *path, const char *value, struct hull_err **err);
+
+/* Capability sets, checked and normalised (pure): absent sets are empty,
+ * bits above last_cap go to .unknown, effective must be within permitted,
+ * inheritable within bounding, ambient within permitted and inheritable. */
+struct hull_caps_plan {
+  uint64_t sets[HULL_CAP_NSETS];
+  uint64_t bounding_drop; /* known caps to drop from the bounding set */
+  uint64_t unknown;       /* requested caps this kernel does not have */
+};
+int hull_caps_plan(const struct hull_capabilities *in, int last_cap, struct hull_caps_plan *out,
+                   struct hull_err **err);
+int hull_caps_last_cap(void); /* the running kernel's cap_last_cap */
+const char *hull_caps_set_name(enum hull_cap_set set);
+void hull_caps_format_name(int cap, char *buf, size_t size); /* "CAP_SYS_ADMIN" */
+
+/* Process attributes, one by one (hull_process_apply_attrs calls them). */
+int hull_sched_apply(const struct hull_scheduler *s, struct hull_err **err);
+int hull_ioprio_apply(const struct hull_io_priority *io, struct hull_err **err);
+int hull_cpu_affinity_apply(const char *cpus, const char *field, struct hull_err **err);
+int hull_personality_apply(const struct hull_personality *p, struct hull_err **err);
+int hull_mempolicy_apply(const struct hull_memory_policy *mp, struct hull_err **err);
+int hull_mempolicy_flags(char *const *flags, int *out, struct hull_err **err);
+/* "0-3,7" -> bit mask of nbits bits (pure; cpus and NUMA nodes). */
+int hull_parse_id_list(const char *s, unsigned long *mask, size_t nbits, struct hull_err **err);
+
 #endif

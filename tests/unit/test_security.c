@@ -1,0 +1,243 @@
+/* security/: capability set logic, id lists, verified procfs, and (as root)
+ * identity + capabilities applied in a forked child and read back from
+ * /proc/self/status, before and after execve. */
+#include "unit.h"
+
+#include "security/security.h"
+
+#include <errno.h>
+#include <fcntl.h>
+#include <linux/capability.h>
+#include <sched.h>
+#include <sys/resource.h>
+#include <sys/stat.h>
+#include <sys/wait.h>
+
+#define BIT(c) (UINT64_C(1) << (c))
+
+static void caps_plan_absent_sets_are_empty(void **state) {
+  struct hull_capabilities in = {0};
+  struct hull_caps_plan plan;
+  assert_int_equal(hull_caps_plan(&in, 40, &plan, NULL), 0);
+  for (int s = 0; s < HULL_CAP_NSETS; s++) assert_true(plan.sets[s] == 0);
+  assert_true(plan.bounding_drop == (BIT(41) - 1));
+}
+
+static void caps_plan_keeps_and_drops(void **state) {
+  struct hull_capabilities in = {0};
+  in.present[HULL_CAP_BOUNDING] = in.present[HULL_CAP_PERMITTED] = true;
+  in.present[HULL_CAP_EFFECTIVE] = true;
+  in.sets[HULL_CAP_BOUNDING] = BIT(CAP_CHOWN) | BIT(CAP_KILL) | BIT(45);
+  in.sets[HULL_CAP_PERMITTED] = BIT(CAP_CHOWN) | BIT(CAP_KILL);
+  in.sets[HULL_CAP_EFFECTIVE] = BIT(CAP_KILL);
+  struct hull_caps_plan plan;
+  assert_int_equal(hull_caps_plan(&in, 40, &plan, NULL), 0);
+  assert_true(plan.unknown == BIT(45));
+  assert_true(plan.sets[HULL_CAP_BOUNDING] == (BIT(CAP_CHOWN) | BIT(CAP_KILL)));
+  assert_true(plan.bounding_drop == ((BIT(41) - 1) & ~(BIT(CAP_CHOWN) | BIT(CAP_KILL))));
+  assert_true(plan.sets[HULL_CAP_INHERITABLE] == 0);
+}
+
+static void caps_plan_rejects_inconsistent_sets(void **state) {
+  struct hull_capabilities in = {0};
+  struct hull_caps_plan plan;
+  struct hull_err *err = NULL;
+  for (int s = 0; s < HULL_CAP_NSETS; s++) in.present[s] = true;
+  in.sets[HULL_CAP_EFFECTIVE] = BIT(CAP_SYS_ADMIN);
+  assert_int_equal(hull_caps_plan(&in, 40, &plan, &err), -1);
+  assert_string_equal(err->msg, "process.capabilities.effective: CAP_SYS_ADMIN is not in the permitted set");
+  hull_err_free(&err);
+
+  memset(in.sets, 0, sizeof(in.sets));
+  in.sets[HULL_CAP_INHERITABLE] = BIT(CAP_NET_RAW);
+  assert_int_equal(hull_caps_plan(&in, 40, &plan, &err), -1);
+  assert_string_equal(err->msg, "process.capabilities.inheritable: CAP_NET_RAW is not in the bounding set");
+  hull_err_free(&err);
+
+  memset(in.sets, 0, sizeof(in.sets));
+  in.sets[HULL_CAP_BOUNDING] = in.sets[HULL_CAP_PERMITTED] = BIT(CAP_NET_BIND_SERVICE);
+  in.sets[HULL_CAP_AMBIENT] = BIT(CAP_NET_BIND_SERVICE);
+  assert_int_equal(hull_caps_plan(&in, 40, &plan, &err), -1);
+  assert_string_equal(err->msg, "process.capabilities.ambient: CAP_NET_BIND_SERVICE must be in both the permitted and the inheritable sets");
+  hull_err_free(&err);
+}
+
+static void id_list_parsing(void **state) {
+  unsigned long m[2];
+  assert_int_equal(hull_parse_id_list("0-2,5,64,66-67", m, 128, NULL), 0);
+  assert_true(m[0] == 0x27UL);
+  assert_true(m[1] == 0xdUL);
+  struct hull_err *err = NULL;
+  assert_int_equal(hull_parse_id_list("3-1", m, 128, &err), -1);
+  assert_string_equal(err->msg, "\"3-1\": range 3-1 is backwards");
+  hull_err_free(&err);
+  assert_int_equal(hull_parse_id_list("128", m, 128, NULL), -1);
+  assert_int_equal(hull_parse_id_list("1,,2", m, 128, NULL), -1);
+  assert_int_equal(hull_parse_id_list("", m, 128, NULL), -1);
+  assert_int_equal(hull_parse_id_list("-1", m, 128, NULL), -1);
+  assert_int_equal(hull_parse_id_list("1 ", m, 128, NULL), -1);
+}
+
+static void mempolicy_flag_names(void **state) {
+  char *ok[] = {"MPOL_F_STATIC_NODES", "MPOL_F_NUMA_BALANCING", NULL};
+  char *bad[] = {"MPOL_F_BOGUS", NULL};
+  int f;
+  assert_int_equal(hull_mempolicy_flags(ok, &f, NULL), 0);
+  assert_int_equal(f, (1 << 15) | (1 << 13));
+  struct hull_err *err = NULL;
+  assert_int_equal(hull_mempolicy_flags(bad, &f, &err), -1);
+  assert_string_equal(err->msg, "linux.memoryPolicy.flags: unknown flag \"MPOL_F_BOGUS\"");
+  hull_err_free(&err);
+}
+
+static void procfs_open_verifies(void **state) {
+  struct hull_err *err = NULL;
+  int fd = hull_procfs_open("/proc/self/status", O_RDONLY, &err);
+  assert_true(fd >= 0);
+  assert_true(fcntl(fd, F_GETFD) & FD_CLOEXEC);
+  close(fd);
+  fd = hull_procfs_open("thread-self/attr/current", O_RDONLY, &err);
+  if (fd >= 0) close(fd);
+  hull_err_free(&err);
+  /* Magic links (fd/N, exe) are refused. */
+  assert_int_equal(hull_procfs_open("self/exe", O_RDONLY, &err), -1);
+  assert_int_equal(err->errnum, ELOOP);
+  hull_err_free(&err);
+  /* No escaping the procfs root. */
+  assert_int_equal(hull_procfs_open("../etc/passwd", O_RDONLY, &err), -1);
+  hull_err_free(&err);
+}
+
+/* Runs fn in a forked child with stdout on a pipe; returns what it printed
+ * and its exit status. */
+static char *run_child(int (*fn)(void), int *status) {
+  int p[2];
+  assert_int_equal(pipe(p), 0);
+  pid_t pid = fork();
+  assert_true(pid >= 0);
+  if (pid == 0) {
+    dup2(p[1], 1);
+    close(p[0]);
+    int r = fn();
+    fflush(stdout);
+    _exit(r);
+  }
+  close(p[1]);
+  char *out = hull_read_fd(p[0], NULL, NULL);
+  close(p[0]);
+  assert_int_equal(waitpid(pid, status, 0), pid);
+  return out;
+}
+
+static int print_status_lines(void) {
+  _cleanup_free_ char *s = hull_read_file("/proc/self/status", NULL, NULL);
+  if (s == NULL) return 2;
+  for (char *l = strtok(s, "\n"); l; l = strtok(NULL, "\n"))
+    if (hull_str_has_prefix(l, "Cap") || hull_str_has_prefix(l, "Uid") ||
+        hull_str_has_prefix(l, "Gid") || hull_str_has_prefix(l, "Groups") ||
+        hull_str_has_prefix(l, "NoNewPrivs"))
+      printf("%s\n", l);
+  return 0;
+}
+
+static const uint64_t child_keep = BIT(CAP_CHOWN) | BIT(CAP_NET_BIND_SERVICE) | BIT(CAP_KILL);
+
+static int child_identity_and_caps(void) {
+  uint32_t gids[] = {5, 100};
+  struct hull_process p = {.uid = 1000, .gid = 1001, .additional_gids = gids, .n_additional_gids = 2};
+  struct hull_capabilities caps = {0};
+  for (int s = 0; s < HULL_CAP_NSETS; s++) caps.present[s] = true;
+  caps.sets[HULL_CAP_BOUNDING] = caps.sets[HULL_CAP_PERMITTED] = child_keep;
+  caps.sets[HULL_CAP_EFFECTIVE] = BIT(CAP_CHOWN) | BIT(CAP_NET_BIND_SERVICE);
+  caps.sets[HULL_CAP_INHERITABLE] = caps.sets[HULL_CAP_AMBIENT] = BIT(CAP_NET_BIND_SERVICE);
+  struct hull_err *err = NULL;
+  if (hull_identity_apply(&p, &err) < 0 || hull_caps_apply(&caps, &err) < 0 ||
+      hull_no_new_privs_apply(true, &err) < 0) {
+    printf("error: %s\n", err->msg);
+    return 1;
+  }
+  printf("before exec\n");
+  if (print_status_lines()) return 2;
+  fflush(stdout);
+  /* After execve a non-root process keeps exactly its ambient set. */
+  execl("/bin/grep", "grep", "-E", "^(Cap|NoNewPrivs)", "/proc/self/status", (char *)NULL);
+  return 3;
+}
+
+static void identity_and_caps_in_child(void **state) {
+  if (geteuid() != 0) skip();
+  int status;
+  _cleanup_free_ char *out = run_child(child_identity_and_caps, &status);
+  assert_true(WIFEXITED(status));
+  if (WEXITSTATUS(status) != 0) fail_msg("child failed: %s", out);
+  char *after = strstr(out, "before exec\n");
+  assert_non_null(after);
+  /* Before execve: exactly the configured sets. */
+  assert_non_null(strstr(out, "Uid:\t1000\t1000\t1000\t1000"));
+  assert_non_null(strstr(out, "Gid:\t1001\t1001\t1001\t1001"));
+  assert_non_null(strstr(out, "Groups:\t5 100"));
+  assert_non_null(strstr(out, "CapInh:\t0000000000000400\n"));
+  assert_non_null(strstr(out, "CapPrm:\t0000000000000421\n"));
+  assert_non_null(strstr(out, "CapEff:\t0000000000000401\n"));
+  assert_non_null(strstr(out, "CapBnd:\t0000000000000421\n"));
+  assert_non_null(strstr(out, "CapAmb:\t0000000000000400\n"));
+  /* After execve (the grep output, the last lines). */
+  char *exec_part = strstr(out, "NoNewPrivs:\t1\n");
+  assert_non_null(exec_part);
+  exec_part = strstr(exec_part + 1, "CapInh:");
+  assert_non_null(exec_part);
+  assert_non_null(strstr(exec_part, "CapInh:\t0000000000000400\n"));
+  assert_non_null(strstr(exec_part, "CapPrm:\t0000000000000400\n"));
+  assert_non_null(strstr(exec_part, "CapEff:\t0000000000000400\n"));
+  assert_non_null(strstr(exec_part, "CapBnd:\t0000000000000421\n"));
+  assert_non_null(strstr(exec_part, "CapAmb:\t0000000000000400\n"));
+  assert_non_null(strstr(exec_part, "NoNewPrivs:\t1\n"));
+}
+
+static int child_attrs(void) {
+  struct hull_rlimit rl[] = {{.resource = RLIMIT_NOFILE, .type = "RLIMIT_NOFILE", .soft = 123, .hard = 456}};
+  struct hull_process p = {.rlimits = rl, .n_rlimits = 1, .has_umask = true, .umask = 027,
+                           .has_oom_score_adj = true, .oom_score_adj = 500,
+                           .exec_cpu_affinity_initial = "0"};
+  struct hull_err *err = NULL;
+  if (hull_process_apply_attrs(&p, NULL, &err) < 0) {
+    printf("error: %s\n", err->msg);
+    return 1;
+  }
+  struct rlimit r;
+  getrlimit(RLIMIT_NOFILE, &r);
+  _cleanup_free_ char *oom = hull_read_file("/proc/self/oom_score_adj", NULL, NULL);
+  cpu_set_t set;
+  sched_getaffinity(0, sizeof(set), &set);
+  printf("nofile %lu %lu umask %o oom %s cpus %d cpu0 %d\n", (unsigned long)r.rlim_cur,
+         (unsigned long)r.rlim_max, umask(0), oom, CPU_COUNT(&set), CPU_ISSET(0, &set));
+  /* Raising the hard limit back needs CAP_SYS_RESOURCE. */
+  rl[0].soft = rl[0].hard = 1 << 20;
+  p.has_oom_score_adj = false;
+  p.exec_cpu_affinity_initial = NULL;
+  if (hull_process_apply_attrs(&p, NULL, &err) < 0) printf("raise: %s\n", err->msg);
+  return 0;
+}
+
+static void process_attrs_in_child(void **state) {
+  int status;
+  _cleanup_free_ char *out = run_child(child_attrs, &status);
+  assert_true(WIFEXITED(status));
+  if (WEXITSTATUS(status) != 0) fail_msg("child failed: %s", out);
+  assert_non_null(strstr(out, "nofile 123 456 umask 27 oom 500\n cpus 1 cpu0 1\n"));
+  assert_non_null(strstr(out, "raise: process.rlimits RLIMIT_NOFILE: cannot raise the hard limit from 456 to 1048576"));
+}
+
+int main(void) {
+  const struct CMUnitTest tests[] = {
+      cmocka_unit_test(caps_plan_absent_sets_are_empty),
+      cmocka_unit_test(caps_plan_keeps_and_drops),
+      cmocka_unit_test(caps_plan_rejects_inconsistent_sets),
+      cmocka_unit_test(id_list_parsing),
+      cmocka_unit_test(mempolicy_flag_names),
+      cmocka_unit_test(procfs_open_verifies),
+      cmocka_unit_test(identity_and_caps_in_child),
+      cmocka_unit_test(process_attrs_in_child),
+  };
+  return cmocka_run_group_tests(tests, NULL, NULL);
+}
