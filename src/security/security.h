@@ -92,4 +92,19 @@ int hull_mempolicy_flags(char *const *flags, int *out, struct hull_err **err);
 /* "0-3,7" -> bit mask of nbits bits (pure; cpus and NUMA nodes). */
 int hull_parse_id_list(const char *s, unsigned long *mask, size_t nbits, struct hull_err **err);
 
+/* Seccomp extras. The cache of compiled filters lives in dir (created 0700;
+ * NULL disables caching); default /run/hull/.seccomp-cache for root, else
+ * $XDG_RUNTIME_DIR/hull/.seccomp-cache. */
+void hull_seccomp_set_cache_dir(const char *dir);
+void hull_seccomp_filterp_free(struct hull_seccomp_filter **f);
+#define _cleanup_seccomp_filter_ __attribute__((cleanup(hull_seccomp_filterp_free)))
+bool hull_seccomp_filter_from_cache(const struct hull_seccomp_filter *f);
+bool hull_seccomp_filter_has_notify(const struct hull_seccomp_filter *f);
+/* The BPF program (struct sock_filter[]) and its instruction count. */
+size_t hull_seccomp_filter_bpf(const struct hull_seccomp_filter *f, const void **insns);
+/* The runtime-spec "container process state" sent to the seccomp agent:
+ * {"ociVersion","fds":["seccompFd"],"pid","metadata","state":state_json}.
+ * The result goes to hull_seccomp_send_listener as its state_json. */
+char *hull_seccomp_process_state_json(pid_t pid, const char *metadata, const char *state_json);
+
 #endif
