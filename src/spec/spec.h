@@ -260,6 +260,7 @@ struct hull_intel_rdt {
   char *clos_id, *l3_cache_schema, *mem_bw_schema;
   char **schemata;
   bool enable_cmt, enable_mbm;
+  bool enable_monitoring; /* runtime-spec 1.3 */
 };
 
 struct hull_personality {
@@ -338,6 +339,8 @@ const char *hull_spec_annotation(const struct hull_spec *spec, const char *key);
 const struct hull_namespace *hull_spec_namespace(const struct hull_spec *spec,
                                                  enum hull_ns_type type);
 const char *hull_ns_type_name(enum hull_ns_type type);
+/* "pid", "network", ... -> enum hull_ns_type; -1 when unknown. */
+int hull_ns_type_from_name(const char *name);
 
 /* Capability and rlimit name tables (shared with security/ and features). */
 int hull_cap_from_name(const char *name);  /* -1 when unknown */

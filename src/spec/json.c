@@ -1,0 +1,308 @@
+/* spec/: JSON path tracking and typed readers over the yajl tree. Every
+ * reader reports "path: expected T, got U" or a range error naming the path. */
+#include "spec/internal.h"
+
+#include <inttypes.h>
+#include <stdio.h>
+#include <string.h>
+
+void pctx_init(struct pctx *c, const char *root, struct hull_err **err) {
+  c->err = err;
+  c->len = 0;
+  c->path[0] = '\0';
+  if (root) pctx_key(c, root);
+}
+
+/* Appends formatted text, truncating quietly: a path is for people. */
+static void append(struct pctx *c, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
+static void append(struct pctx *c, const char *fmt, ...) {
+  if (c->len >= sizeof(c->path) - 1) return;
+  va_list ap;
+  va_start(ap, fmt);
+  int n = vsnprintf(c->path + c->len, sizeof(c->path) - c->len, fmt, ap);
+  va_end(ap);
+  if (n < 0) n = 0;
+  c->len += (size_t)n;
+  if (c->len > sizeof(c->path) - 1) c->len = sizeof(c->path) - 1;
+}
+
+size_t pctx_key(struct pctx *c, const char *key) {
+  size_t old = c->len;
+  append(c, c->len ? ".%s" : "%s", key);
+  return old;
+}
+
+size_t pctx_mapkey(struct pctx *c, const char *key) {
+  size_t old = c->len;
+  append(c, "[\"%s\"]", key);
+  return old;
+}
+
+size_t pctx_index(struct pctx *c, size_t i) {
+  size_t old = c->len;
+  append(c, "[%zu]", i);
+  return old;
+}
+
+void pctx_pop(struct pctx *c, size_t old) {
+  c->len = old;
+  c->path[old] = '\0';
+}
+
+static int failv(struct pctx *c, const char *fmt, va_list ap) {
+  char *msg = NULL;
+  if (vasprintf(&msg, fmt, ap) < 0) abort();
+  if (c->len)
+    hull_err_set(c->err, 0, "%s: %s", c->path, msg);
+  else
+    hull_err_set(c->err, 0, "%s", msg);
+  free(msg);
+  return -1;
+}
+
+int pctx_fail(struct pctx *c, const char *fmt, ...) {
+  va_list ap;
+  va_start(ap, fmt);
+  failv(c, fmt, ap);
+  va_end(ap);
+  return -1;
+}
+
+int pctx_fail_key(struct pctx *c, const char *key, const char *fmt, ...) {
+  size_t old = pctx_key(c, key);
+  va_list ap;
+  va_start(ap, fmt);
+  failv(c, fmt, ap);
+  va_end(ap);
+  pctx_pop(c, old);
+  return -1;
+}
+
+/* Integers keep their own name: "expected integer, got number" for 1.5. */
+static bool raw_is_integer(const char *raw) {
+  return raw && strpbrk(raw, ".eE") == NULL;
+}
+
+const char *json_type_name(yajl_val v) {
+  if (v == NULL || YAJL_IS_NULL(v)) return "null";
+  if (YAJL_IS_STRING(v)) return "string";
+  if (YAJL_IS_NUMBER(v)) return raw_is_integer(YAJL_GET_NUMBER(v)) ? "integer" : "number";
+  if (YAJL_IS_OBJECT(v)) return "object";
+  if (YAJL_IS_ARRAY(v)) return "array";
+  if (YAJL_IS_TRUE(v) || YAJL_IS_FALSE(v)) return "boolean";
+  return "unknown";
+}
+
+yajl_val jget(yajl_val obj, const char *key) {
+  if (obj == NULL || !YAJL_IS_OBJECT(obj)) return NULL;
+  for (size_t i = 0; i < obj->u.object.len; i++)
+    if (strcmp(obj->u.object.keys[i], key) == 0) {
+      yajl_val v = obj->u.object.values[i];
+      return (v == NULL || YAJL_IS_NULL(v)) ? NULL : v;
+    }
+  return NULL;
+}
+
+int vstr(struct pctx *c, yajl_val v, char **out) {
+  if (!YAJL_IS_STRING(v)) return pctx_fail(c, "expected string, got %s", json_type_name(v));
+  free(*out);
+  *out = hull_xstrdup(YAJL_GET_STRING(v));
+  return 0;
+}
+
+int vobj(struct pctx *c, yajl_val v) {
+  if (!YAJL_IS_OBJECT(v)) return pctx_fail(c, "expected object, got %s", json_type_name(v));
+  return 0;
+}
+
+int vint(struct pctx *c, yajl_val v, int64_t min, int64_t max, int64_t *out) {
+  if (!YAJL_IS_NUMBER(v) || !raw_is_integer(YAJL_GET_NUMBER(v)))
+    return pctx_fail(c, "expected integer, got %s", json_type_name(v));
+  const char *raw = YAJL_GET_NUMBER(v);
+  int64_t x;
+  if (hull_parse_int64(raw, &x) < 0 || x < min || x > max)
+    return pctx_fail(c, "%s out of range [%" PRId64 ", %" PRId64 "]", raw, min, max);
+  *out = x;
+  return 0;
+}
+
+int vuint(struct pctx *c, yajl_val v, uint64_t max, uint64_t *out) {
+  if (!YAJL_IS_NUMBER(v) || !raw_is_integer(YAJL_GET_NUMBER(v)))
+    return pctx_fail(c, "expected integer, got %s", json_type_name(v));
+  const char *raw = YAJL_GET_NUMBER(v);
+  uint64_t x;
+  if (hull_parse_uint64(raw, &x) < 0 || x > max)
+    return pctx_fail(c, "%s out of range [0, %" PRIu64 "]", raw, max);
+  *out = x;
+  return 0;
+}
+
+/* Runs a value check with key pushed on the path. */
+#define WITH_KEY(c, key, expr)           \
+  ({                                     \
+    size_t old_ = pctx_key((c), (key));  \
+    int r_ = (expr);                     \
+    pctx_pop((c), old_);                 \
+    r_;                                  \
+  })
+
+int jstr(struct pctx *c, yajl_val obj, const char *key, char **out) {
+  yajl_val v = jget(obj, key);
+  if (v == NULL) return 0;
+  return WITH_KEY(c, key, vstr(c, v, out));
+}
+
+int jstr_req(struct pctx *c, yajl_val obj, const char *key, char **out) {
+  if (jget(obj, key) == NULL) return pctx_fail_key(c, key, "required");
+  return jstr(c, obj, key, out);
+}
+
+int jbool(struct pctx *c, yajl_val obj, const char *key, bool *out, bool *present) {
+  yajl_val v = jget(obj, key);
+  if (present) *present = v != NULL;
+  if (v == NULL) return 0;
+  if (!YAJL_IS_TRUE(v) && !YAJL_IS_FALSE(v))
+    return pctx_fail_key(c, key, "expected boolean, got %s", json_type_name(v));
+  *out = YAJL_IS_TRUE(v);
+  return 0;
+}
+
+int jint(struct pctx *c, yajl_val obj, const char *key, int64_t min, int64_t max,
+         int64_t *out, bool *present) {
+  yajl_val v = jget(obj, key);
+  if (present) *present = v != NULL;
+  if (v == NULL) return 0;
+  return WITH_KEY(c, key, vint(c, v, min, max, out));
+}
+
+int juint(struct pctx *c, yajl_val obj, const char *key, uint64_t max, uint64_t *out,
+          bool *present) {
+  yajl_val v = jget(obj, key);
+  if (present) *present = v != NULL;
+  if (v == NULL) return 0;
+  return WITH_KEY(c, key, vuint(c, v, max, out));
+}
+
+int ju32(struct pctx *c, yajl_val obj, const char *key, uint32_t *out, bool *present) {
+  uint64_t x;
+  bool have = false;
+  if (juint(c, obj, key, UINT32_MAX, &x, &have) < 0) return -1;
+  if (present) *present = have;
+  if (have) *out = (uint32_t)x;
+  return 0;
+}
+
+int ju32_req(struct pctx *c, yajl_val obj, const char *key, uint32_t *out) {
+  if (jget(obj, key) == NULL) return pctx_fail_key(c, key, "required");
+  return ju32(c, obj, key, out, NULL);
+}
+
+int jobj(struct pctx *c, yajl_val obj, const char *key, yajl_val *out) {
+  yajl_val v = jget(obj, key);
+  *out = NULL;
+  if (v == NULL) return 0;
+  if (!YAJL_IS_OBJECT(v))
+    return pctx_fail_key(c, key, "expected object, got %s", json_type_name(v));
+  *out = v;
+  return 0;
+}
+
+int jarr(struct pctx *c, yajl_val obj, const char *key, yajl_val *out) {
+  yajl_val v = jget(obj, key);
+  *out = NULL;
+  if (v == NULL) return 0;
+  if (!YAJL_IS_ARRAY(v))
+    return pctx_fail_key(c, key, "expected array, got %s", json_type_name(v));
+  *out = v;
+  return 0;
+}
+
+int jstrv(struct pctx *c, yajl_val obj, const char *key, char ***out) {
+  yajl_val a;
+  if (jarr(c, obj, key, &a) < 0) return -1;
+  if (a == NULL) return 0;
+  size_t n = a->u.array.len;
+  char **v = hull_xcalloc(n + 1, sizeof(char *));
+  for (size_t i = 0; i < n; i++) {
+    yajl_val s = a->u.array.values[i];
+    if (!YAJL_IS_STRING(s)) {
+      size_t old = pctx_key(c, key);
+      pctx_index(c, i);
+      pctx_fail(c, "expected string, got %s", json_type_name(s));
+      pctx_pop(c, old);
+      hull_strv_free(v);
+      return -1;
+    }
+    v[i] = hull_xstrdup(YAJL_GET_STRING(s));
+  }
+  hull_strv_free(*out);
+  *out = v;
+  return 0;
+}
+
+void kv_free(struct hull_kv *kv, size_t n) {
+  for (size_t i = 0; i < n; i++) {
+    free(kv[i].key);
+    free(kv[i].value);
+  }
+  free(kv);
+}
+
+int jkv(struct pctx *c, yajl_val obj, const char *key, struct hull_kv **out, size_t *n) {
+  yajl_val m;
+  if (jobj(c, obj, key, &m) < 0) return -1;
+  if (m == NULL) return 0;
+  size_t len = m->u.object.len;
+  struct hull_kv *kv = hull_xcalloc(len ? len : 1, sizeof(*kv));
+  size_t old = pctx_key(c, key);
+  for (size_t i = 0; i < len; i++) {
+    yajl_val v = m->u.object.values[i];
+    if (!YAJL_IS_STRING(v)) {
+      pctx_mapkey(c, m->u.object.keys[i]);
+      pctx_fail(c, "expected string, got %s", json_type_name(v));
+      pctx_pop(c, old);
+      kv_free(kv, i);
+      return -1;
+    }
+    kv[i].key = hull_xstrdup(m->u.object.keys[i]);
+    kv[i].value = hull_xstrdup(YAJL_GET_STRING(v));
+  }
+  pctx_pop(c, old);
+  kv_free(*out, *n);
+  *out = kv;
+  *n = len;
+  return 0;
+}
+
+static int one_mapping(struct pctx *c, yajl_val v, struct hull_id_mapping *m) {
+  if (vobj(c, v) < 0) return -1;
+  if (ju32_req(c, v, "containerID", &m->container_id) < 0 ||
+      ju32_req(c, v, "hostID", &m->host_id) < 0 || ju32_req(c, v, "size", &m->size) < 0)
+    return -1;
+  if (m->size == 0) return pctx_fail_key(c, "size", "must be greater than 0");
+  return 0;
+}
+
+int id_mappings(struct pctx *c, yajl_val obj, const char *key,
+                struct hull_id_mapping **out, size_t *n) {
+  yajl_val a;
+  if (jarr(c, obj, key, &a) < 0) return -1;
+  if (a == NULL) return 0;
+  size_t len = a->u.array.len;
+  struct hull_id_mapping *m = hull_xcalloc(len ? len : 1, sizeof(*m));
+  size_t old = pctx_key(c, key);
+  for (size_t i = 0; i < len; i++) {
+    size_t o2 = pctx_index(c, i);
+    if (one_mapping(c, a->u.array.values[i], &m[i]) < 0) {
+      pctx_pop(c, old);
+      free(m);
+      return -1;
+    }
+    pctx_pop(c, o2);
+  }
+  pctx_pop(c, old);
+  free(*out);
+  *out = m;
+  *n = len;
+  return 0;
+}
