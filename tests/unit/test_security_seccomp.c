@@ -310,6 +310,40 @@ static void bad_profiles_are_refused(void **state) {
   expect_compile_error(&sc, "linux.seccomp.defaultAction: unknown action 0x12345");
 }
 
+/* The real path: config.json text through the spec parser, then here. */
+static int check_from_json(void) {
+  EXPECT_ERRNO(syscall(SYS_getppid), 55, 1);
+  EXPECT_ERRNO(syscall(SYS_umask, 0777), EPERM, 2);
+  if (syscall(SYS_umask, 022) < 0) return 3;
+  EXPECT_ERRNO(syscall(SYS_getpgid, 7), 56, 4);
+  if (syscall(SYS_getpgid, 0) < 0) return 5;
+  return 0;
+}
+
+static void profile_from_config_json(void **state) {
+  static const char json[] =
+      "{\"ociVersion\":\"1.3.0\",\"root\":{\"path\":\"rootfs\"},"
+      "\"process\":{\"args\":[\"sh\"],\"cwd\":\"/\",\"user\":{\"uid\":0,\"gid\":0}},"
+      "\"linux\":{\"seccomp\":{\"defaultAction\":\"SCMP_ACT_ALLOW\","
+      "\"architectures\":[\"SCMP_ARCH_X86_64\",\"SCMP_ARCH_X86\"],"
+      "\"flags\":[\"SECCOMP_FILTER_FLAG_SPEC_ALLOW\",\"SECCOMP_FILTER_FLAG_LOG\"],"
+      "\"syscalls\":["
+      "{\"names\":[\"getppid\"],\"action\":\"SCMP_ACT_ERRNO\",\"errnoRet\":55},"
+      "{\"names\":[\"umask\"],\"action\":\"SCMP_ACT_ERRNO\","
+      "\"args\":[{\"index\":0,\"value\":511,\"valueTwo\":511,\"op\":\"SCMP_CMP_MASKED_EQ\"}]},"
+      "{\"names\":[\"getpgid\"],\"action\":\"SCMP_ACT_ERRNO\",\"errnoRet\":56,"
+      "\"args\":[{\"index\":0,\"value\":5,\"op\":\"SCMP_CMP_GE\"}]}"
+      "]}}}";
+  struct hull_err *err = NULL;
+  _cleanup_spec_ struct hull_spec *spec = hull_spec_parse(json, sizeof(json) - 1, &err);
+  if (spec == NULL) fail_msg("%s", err->msg);
+  _cleanup_seccomp_filter_ struct hull_seccomp_filter *f = hull_seccomp_compile(&spec->linux_.seccomp, &err);
+  if (f == NULL) fail_msg("%s", err->msg);
+  int status = in_child(f, check_from_json);
+  assert_true(WIFEXITED(status));
+  assert_int_equal(WEXITSTATUS(status), 0);
+}
+
 static bool has_name(const char *const *v, const char *n) {
   for (; *v; v++)
     if (strcmp(*v, n) == 0) return true;
@@ -333,6 +367,7 @@ int main(void) {
       cmocka_unit_test(notify_listener_gets_fd_and_state),
       cmocka_unit_test(cache_hits_and_refuses_foreign_entries),
       cmocka_unit_test(bad_profiles_are_refused),
+      cmocka_unit_test(profile_from_config_json),
       cmocka_unit_test(feature_tables),
   };
   return cmocka_run_group_tests(tests, setup, teardown);
