@@ -1,0 +1,116 @@
+/* Mount entries of type cgroup/cgroup2. On a cgroup v2 host: a cgroup2
+ * mount. On a v1 or hybrid host (this one): a tmpfs at the destination
+ * with one mount per hierarchy listed in /proc/self/cgroup (co-mounted
+ * controllers get their symlinks, the v2 part goes to "unified"). Without
+ * a cgroup namespace a fresh mount would show the host's whole hierarchy,
+ * so the container's own cgroup directory is bound instead. Rootless: the
+ * host's /sys/fs/cgroup bound read-only (CVE-2023-25809). */
+#include "storage/internal.h"
+
+#include <errno.h>
+#include <fcntl.h>
+#include <linux/magic.h>
+#include <string.h>
+#include <sys/mount.h>
+#include <sys/stat.h>
+#include <sys/statfs.h>
+
+static bool has_new_cgroupns(const struct hull_spec *spec) {
+  for (size_t i = 0; spec->has_linux && i < spec->linux_.n_namespaces; i++)
+    if (spec->linux_.namespaces[i].type == HULL_NS_CGROUP) return true;
+  return false;
+}
+
+static int fresh_at(int rootfd, const struct hull_mount *m, const char *type, const char *source,
+                    const struct hull_mount_flags *f, struct hull_err **err) {
+  _cleanup_close_ int mfd = storage_fsmount(type, source, f, err);
+  if (mfd < 0) return hull_err_prefix(err, "mount %s on %s", type, m->destination);
+  return storage_attach_fresh(rootfd, m, mfd, f, err);
+}
+
+/* One v1 hierarchy ("cpu,cpuacct", "name=systemd") or the v2 part (""). */
+static int mount_hierarchy(int rootfd, const struct hull_mount *m, const char *ctrls,
+                           const char *cgpath, bool cgroupns, const struct hull_mount_flags *base,
+                           struct hull_err **err) {
+  bool v2 = *ctrls == '\0';
+  const char *dir = v2 ? "unified" : hull_str_has_prefix(ctrls, "name=") ? ctrls + 5 : ctrls;
+  _cleanup_free_ char *dest = hull_xasprintf("%s/%s", m->destination, dir);
+  struct hull_mount sub = *m;
+  sub.destination = dest;
+  if (!cgroupns) {
+    _cleanup_free_ char *src = hull_xasprintf("/sys/fs/cgroup/%s%s", dir, cgpath);
+    return storage_bind_host_ro(rootfd, &sub, src, err);
+  }
+  struct hull_mount_flags f = *base;
+  _cleanup_free_ char *data =
+      v2 ? NULL : hull_str_has_prefix(ctrls, "name=") ? hull_xasprintf("none,%s", ctrls)
+                                                      : hull_xstrdup(ctrls);
+  f.data = data;
+  f.propagation = 0;
+  if (fresh_at(rootfd, &sub, v2 ? "cgroup2" : "cgroup", "cgroup", &f, err) < 0) return -1;
+  /* "cpu,cpuacct" is also reachable as "cpu" and "cpuacct". */
+  if (v2 || strchr(ctrls, ',') == NULL || hull_str_has_prefix(ctrls, "name=")) return 0;
+  _cleanup_close_ int parent = hull_open_in_root(rootfd, m->destination, O_PATH | O_DIRECTORY, 0, err);
+  if (parent < 0) return -1;
+  _cleanup_free_ char *copy = hull_xstrdup(ctrls);
+  for (char *s = NULL, *c = strtok_r(copy, ",", &s); c; c = strtok_r(NULL, ",", &s))
+    if (symlinkat(ctrls, parent, c) < 0 && errno != EEXIST)
+      return hull_err_sys(err, "symlink %s/%s", m->destination, c);
+  return 0;
+}
+
+static int mount_v1_layout(int rootfd, const struct hull_spec *spec, const struct hull_mount *m,
+                           const struct hull_mount_flags *f, struct hull_err **err) {
+  struct hull_mount_flags tf = {.flags = MS_NOSUID | MS_NODEV | MS_NOEXEC, .data = "mode=755"};
+  if (fresh_at(rootfd, m, "tmpfs", "tmpfs", &tf, err) < 0) return -1;
+  _cleanup_free_ char *self = hull_read_file("/proc/self/cgroup", NULL, err);
+  if (self == NULL) return -1;
+  bool cgroupns = has_new_cgroupns(spec);
+  struct hull_mount_flags base = *f;
+  base.flags |= MS_NOSUID | MS_NODEV | MS_NOEXEC;
+  base.recursive_attrs = false;
+  for (char *s = NULL, *line = strtok_r(self, "\n", &s); line; line = strtok_r(NULL, "\n", &s)) {
+    char *c1 = strchr(line, ':');
+    char *c2 = c1 ? strchr(c1 + 1, ':') : NULL;
+    if (c2 == NULL) continue;
+    *c2 = '\0';
+    const char *ctrls = c1 + 1, *path = c2 + 1;
+    if (*ctrls == '\0' && strcmp(line, "0") == 0) {
+      struct statfs sfs;
+      if (statfs("/sys/fs/cgroup/unified", &sfs) < 0 || sfs.f_type != CGROUP2_SUPER_MAGIC)
+        continue; /* no v2 part on this host */
+    }
+    if (strcmp(path, "/") == 0) path = "";
+    if (mount_hierarchy(rootfd, m, ctrls, path, cgroupns, &base, err) < 0) return -1;
+  }
+  /* Read-only at the end, like runc: the tmpfs itself too. */
+  if (f->flags & MS_RDONLY) {
+    _cleanup_close_ int fd = hull_open_in_root(rootfd, m->destination, O_PATH | O_DIRECTORY, 0, err);
+    if (fd < 0) return -1;
+    return storage_setattr(fd, false, MOUNT_ATTR_RDONLY, 0, 0, m->destination, err);
+  }
+  return 0;
+}
+
+int storage_mount_cgroup(int rootfd, const struct hull_spec *spec, const struct hull_mount *m,
+                         const struct hull_mount_flags *f, const struct hull_rootfs_opts *opts,
+                         struct hull_err **err) {
+  if (opts->rootless) return storage_bind_host_ro(rootfd, m, "/sys/fs/cgroup", err);
+  struct statfs sfs;
+  if (statfs("/sys/fs/cgroup", &sfs) < 0) return hull_err_sys(err, "statfs /sys/fs/cgroup");
+  if (strcmp(m->type, "cgroup2") == 0 || sfs.f_type == CGROUP2_SUPER_MAGIC) {
+    if (!has_new_cgroupns(spec)) {
+      /* The own cgroup only, not the host's tree. */
+      _cleanup_free_ char *self = hull_read_file("/proc/self/cgroup", NULL, err);
+      if (self == NULL) return -1;
+      char *p = strstr(self, "0::");
+      if (p == NULL) return hull_err_set(err, ENOENT, "/proc/self/cgroup: no cgroup2 entry");
+      p[strcspn(p, "\n")] = '\0';
+      const char *base = sfs.f_type == CGROUP2_SUPER_MAGIC ? "/sys/fs/cgroup" : "/sys/fs/cgroup/unified";
+      _cleanup_free_ char *src = hull_xasprintf("%s%s", base, p + 3);
+      return storage_bind_host_ro(rootfd, m, src, err);
+    }
+    return fresh_at(rootfd, m, "cgroup2", "cgroup", f, err);
+  }
+  return mount_v1_layout(rootfd, spec, m, f, err);
+}

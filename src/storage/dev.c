@@ -1,0 +1,150 @@
+/* /dev: the default device nodes, linux.devices (mknod, or a bind of the
+ * host node inside a user namespace), /dev/ptmx, the std symlinks and
+ * /dev/console. /dev itself must be a real directory of the rootfs (a
+ * symlink there would aim device creation elsewhere: CVE-2026-41579) and
+ * every node is created with *at() calls on its verified parent. */
+#include "storage/internal.h"
+
+#include <errno.h>
+#include <fcntl.h>
+#include <string.h>
+#include <sys/mount.h>
+#include <sys/stat.h>
+#include <sys/sysmacros.h>
+
+static const struct hull_device default_devices[] = {
+    {.path = "/dev/null", .type = 'c', .major = 1, .minor = 3},
+    {.path = "/dev/zero", .type = 'c', .major = 1, .minor = 5},
+    {.path = "/dev/full", .type = 'c', .major = 1, .minor = 7},
+    {.path = "/dev/random", .type = 'c', .major = 1, .minor = 8},
+    {.path = "/dev/urandom", .type = 'c', .major = 1, .minor = 9},
+    {.path = "/dev/tty", .type = 'c', .major = 5, .minor = 0},
+};
+
+static mode_t device_type(char t) {
+  switch (t) {
+  case 'c': case 'u': return S_IFCHR;
+  case 'b': return S_IFBLK;
+  case 'p': return S_IFIFO;
+  default: return 0;
+  }
+}
+
+/* Removes what the image has at parent/name, unless it is a directory. */
+static int clear_name(int parent, const char *name, const char *path, struct hull_err **err) {
+  if (unlinkat(parent, name, 0) < 0 && errno != ENOENT)
+    return hull_err_sys(err, "%s: cannot replace what the image has there", path);
+  return 0;
+}
+
+/* In a user namespace mknod is not allowed: an empty file gets the host's
+ * node bound over it, after checking the host node is that device. */
+static int bind_device(int parent, const char *name, const struct hull_device *d,
+                       struct hull_err **err) {
+  _cleanup_close_ int host = open(d->path, O_PATH | O_NOFOLLOW | O_CLOEXEC);
+  if (host < 0) return hull_err_sys(err, "device %s: host node", d->path);
+  struct stat st;
+  if (fstat(host, &st) < 0) return hull_err_sys(err, "stat %s", d->path);
+  if ((st.st_mode & S_IFMT) != device_type(d->type) ||
+      (d->type != 'p' && st.st_rdev != makedev(d->major, d->minor)))
+    return hull_err_set(err, ENODEV, "device %s: the host node is not %c %lld:%lld", d->path,
+                        d->type, (long long)d->major, (long long)d->minor);
+  int f = openat(parent, name, O_WRONLY | O_CREAT | O_EXCL | O_NOFOLLOW | O_CLOEXEC, 0);
+  if (f < 0) return hull_err_sys(err, "device %s: create mount point", d->path);
+  close(f);
+  _cleanup_close_ int target = openat(parent, name, O_PATH | O_NOFOLLOW | O_CLOEXEC);
+  if (target < 0) return hull_err_sys(err, "device %s: open mount point", d->path);
+  _cleanup_close_ int tree = storage_clone_tree(host, false, d->path, err);
+  if (tree < 0) return -1;
+  return storage_move_mount(tree, target, d->path, err);
+}
+
+static int make_device(int rootfd, const struct hull_device *d, bool userns,
+                       struct hull_err **err) {
+  if (device_type(d->type) == 0)
+    return hull_err_set(err, EINVAL, "linux.devices %s: unknown type '%c'", d->path, d->type);
+  _cleanup_free_ char *clean = NULL;
+  const char *name;
+  _cleanup_close_ int parent = storage_open_parent(rootfd, d->path, &clean, &name, err);
+  if (parent < 0) return hull_err_prefix(err, "device %s", d->path);
+  if (clear_name(parent, name, d->path, err) < 0) return -1;
+  if (userns) return bind_device(parent, name, d, err);
+  mode_t perm = d->has_file_mode ? (d->file_mode & 07777) : 0666;
+  mode_t old = umask(0);
+  int r = mknodat(parent, name, device_type(d->type) | perm, makedev(d->major, d->minor));
+  umask(old);
+  if (r < 0) return hull_err_sys(err, "mknod %s", d->path);
+  if (fchownat(parent, name, d->has_uid ? d->uid : 0, d->has_gid ? d->gid : 0,
+               AT_SYMLINK_NOFOLLOW) < 0)
+    return hull_err_sys(err, "chown %s", d->path);
+  return 0;
+}
+
+static int dev_symlinks(int devfd, struct hull_err **err) {
+  static const char *const links[][2] = {
+      {"/proc/self/fd", "fd"},     {"/proc/self/fd/0", "stdin"},
+      {"/proc/self/fd/1", "stdout"}, {"/proc/self/fd/2", "stderr"},
+  };
+  for (size_t i = 0; i < sizeof(links) / sizeof(links[0]); i++)
+    if (symlinkat(links[i][0], devfd, links[i][1]) < 0 && errno != EEXIST)
+      return hull_err_sys(err, "symlink /dev/%s", links[i][1]);
+  if (access("/proc/kcore", F_OK) == 0 && symlinkat("/proc/kcore", devfd, "core") < 0 &&
+      errno != EEXIST)
+    return hull_err_sys(err, "symlink /dev/core");
+  /* /dev/ptmx is the new devpts instance's ptmx, whatever the image had. */
+  if (clear_name(devfd, "ptmx", "/dev/ptmx", err) < 0) return -1;
+  if (symlinkat("pts/ptmx", devfd, "ptmx") < 0) return hull_err_sys(err, "symlink /dev/ptmx");
+  return 0;
+}
+
+/* A detached clone of the pty slave's mount. The fd may come from a devpts
+ * of the mount namespace this one was copied from: then the same node is
+ * reopened by its path here and checked to be the very same inode. */
+static int clone_console(int console_fd, struct hull_err **err) {
+  struct stat st, st2;
+  if (fstat(console_fd, &st) < 0) return hull_err_sys(err, "console: fstat");
+  if (!S_ISCHR(st.st_mode) || major(st.st_rdev) < 136 || major(st.st_rdev) > 143)
+    return hull_err_set(err, EINVAL, "console: the fd is not a pty slave");
+  int tree = open_tree(console_fd, "", OPEN_TREE_CLONE | OPEN_TREE_CLOEXEC | AT_EMPTY_PATH);
+  if (tree >= 0 || errno != EINVAL) return tree >= 0 ? tree : hull_err_sys(err, "console: open_tree");
+  char link[64], path[4096];
+  snprintf(link, sizeof(link), "/proc/self/fd/%d", console_fd);
+  ssize_t n = readlink(link, path, sizeof(path) - 1);
+  if (n < 0) return hull_err_sys(err, "console: readlink %s", link);
+  path[n] = '\0';
+  _cleanup_close_ int fd = open(path, O_PATH | O_NOFOLLOW | O_CLOEXEC);
+  if (fd < 0 || fstat(fd, &st2) < 0) return hull_err_sys(err, "console: open %s", path);
+  if (st2.st_dev != st.st_dev || st2.st_ino != st.st_ino || st2.st_rdev != st.st_rdev)
+    return hull_err_set(err, EXDEV, "console: %s is not the pty given", path);
+  return storage_clone_tree(fd, false, path, err);
+}
+
+/* /dev/console: a fresh empty file (never what the image put there, a
+ * symlink included: CVE-2025-52565) with the pty slave bound over it. */
+static int setup_console(int devfd, int console_fd, struct hull_err **err) {
+  _cleanup_close_ int tree = clone_console(console_fd, err);
+  if (tree < 0) return -1;
+  if (clear_name(devfd, "console", "/dev/console", err) < 0) return -1;
+  int f = openat(devfd, "console", O_WRONLY | O_CREAT | O_EXCL | O_NOFOLLOW | O_CLOEXEC, 0);
+  if (f < 0) return hull_err_sys(err, "create /dev/console");
+  close(f);
+  _cleanup_close_ int target = openat(devfd, "console", O_PATH | O_NOFOLLOW | O_CLOEXEC);
+  if (target < 0) return hull_err_sys(err, "open /dev/console");
+  return storage_move_mount(tree, target, "/dev/console", err);
+}
+
+int storage_setup_dev(int rootfd, const struct hull_spec *spec, const struct hull_rootfs_opts *opts,
+                      bool dev_is_bind, struct hull_err **err) {
+  _cleanup_close_ int devfd = storage_ensure_in_root(rootfd, "/dev", true, true, err);
+  if (devfd < 0) return -1;
+  if (!dev_is_bind) {
+    for (size_t i = 0; i < sizeof(default_devices) / sizeof(default_devices[0]); i++)
+      if (make_device(rootfd, &default_devices[i], opts->new_userns, err) < 0) return -1;
+    for (size_t i = 0; spec->has_linux && i < spec->linux_.n_devices; i++)
+      if (make_device(rootfd, &spec->linux_.devices[i], opts->new_userns, err) < 0)
+        return hull_err_prefix(err, "linux.devices[%zu]", i);
+    if (dev_symlinks(devfd, err) < 0) return -1;
+  }
+  if (opts->console_fd >= 0 && setup_console(devfd, opts->console_fd, err) < 0) return -1;
+  return 0;
+}

@@ -1,0 +1,74 @@
+/* The user namespace for an idmapped mount: a short-lived child unshares a
+ * user namespace, the parent writes the mount's uid/gid mappings into it and
+ * keeps an fd of it; the child then exits (the fd keeps the namespace). */
+#include "storage/internal.h"
+
+#include <errno.h>
+#include <fcntl.h>
+#include <sched.h>
+#include <signal.h>
+#include <string.h>
+#include <sys/wait.h>
+
+static char *format_map(const struct hull_id_mapping *m, size_t n) {
+  char *out = hull_xstrdup("");
+  for (size_t i = 0; i < n; i++) {
+    char *next = hull_xasprintf("%s%u %u %u\n", out, m[i].container_id, m[i].host_id, m[i].size);
+    free(out);
+    out = next;
+  }
+  return out;
+}
+
+static int write_maps(pid_t pid, const struct hull_mount *m, struct hull_err **err) {
+  _cleanup_free_ char *uids = format_map(m->uid_mappings, m->n_uid_mappings);
+  _cleanup_free_ char *gids = format_map(m->gid_mappings, m->n_gid_mappings);
+  _cleanup_free_ char *up = hull_xasprintf("/proc/%d/uid_map", (int)pid);
+  _cleanup_free_ char *gp = hull_xasprintf("/proc/%d/gid_map", (int)pid);
+  if (hull_write_string(up, uids, err) < 0) return hull_err_prefix(err, "uidMappings");
+  if (hull_write_string(gp, gids, err) < 0) return hull_err_prefix(err, "gidMappings");
+  return 0;
+}
+
+int storage_userns_fd(const struct hull_mount *m, struct hull_err **err) {
+  if (m->n_uid_mappings == 0 || m->n_gid_mappings == 0)
+    return hull_err_set(err, EINVAL, "mounts[%s]: idmap needs both uidMappings and gidMappings",
+                        m->destination);
+  int ready[2], hold[2];
+  if (pipe2(ready, O_CLOEXEC) < 0) return hull_err_sys(err, "pipe");
+  if (pipe2(hold, O_CLOEXEC) < 0) {
+    close(ready[0]);
+    close(ready[1]);
+    return hull_err_sys(err, "pipe");
+  }
+  pid_t pid = fork();
+  if (pid < 0) {
+    close(ready[0]), close(ready[1]), close(hold[0]), close(hold[1]);
+    return hull_err_sys(err, "fork");
+  }
+  if (pid == 0) {
+    close(ready[0]);
+    close(hold[1]);
+    char c = unshare(CLONE_NEWUSER) == 0 ? 'y' : 'n';
+    if (write(ready[1], &c, 1) != 1) _exit(1);
+    while (read(hold[0], &c, 1) < 0 && errno == EINTR) {}
+    _exit(0);
+  }
+  close(ready[1]);
+  close(hold[0]);
+  char c = 'n';
+  int fd = -1;
+  ssize_t r;
+  while ((r = read(ready[0], &c, 1)) < 0 && errno == EINTR) {}
+  if (r != 1 || c != 'y') {
+    hull_err_set(err, EPERM, "idmapped mount %s: cannot create a user namespace", m->destination);
+  } else if (write_maps(pid, m, err) == 0) {
+    _cleanup_free_ char *ns = hull_xasprintf("/proc/%d/ns/user", (int)pid);
+    fd = open(ns, O_RDONLY | O_CLOEXEC);
+    if (fd < 0) hull_err_sys(err, "open %s", ns);
+  }
+  close(ready[0]);
+  close(hold[1]); /* the child sees EOF and exits */
+  while (waitpid(pid, NULL, 0) < 0 && errno == EINTR) {}
+  return fd;
+}

@@ -1,0 +1,116 @@
+/* hull_rootfs_prepare / hull_rootfs_finish: the order of the whole rootfs
+ * setup, run by the init shim inside the container's mount namespace. */
+#include "storage/internal.h"
+
+#include <errno.h>
+#include <fcntl.h>
+#include <string.h>
+#include <sys/mount.h>
+#include <sys/stat.h>
+#include <sys/syscall.h>
+#include <sys/sysmacros.h>
+
+static int root_propagation(const struct hull_spec *spec, unsigned long *flag,
+                            struct hull_err **err) {
+  const char *name = spec->has_linux ? spec->linux_.rootfs_propagation : NULL;
+  if (hull_propagation_from_name(name, flag) < 0)
+    return hull_err_set(err, EINVAL, "linux.rootfsPropagation: unknown value \"%s\"", name);
+  return 0;
+}
+
+/* pivot_root refuses a new root whose parent mount is shared: with a
+ * shared rootfsPropagation the mount holding the rootfs is made private
+ * (the first ancestor directory that is a mount root). */
+static int parent_mount_private(const char *rootfs, struct hull_err **err) {
+  _cleanup_free_ char *p = hull_xstrdup(rootfs);
+  for (;;) {
+    char *slash = strrchr(p, '/');
+    if (slash == NULL) return 0;
+    *(slash == p ? slash + 1 : slash) = '\0';
+    if (mount(NULL, p, NULL, MS_PRIVATE, NULL) == 0) return 0;
+    if (errno != EINVAL) return hull_err_sys(err, "make %s private", p);
+    if (strcmp(p, "/") == 0) return 0;
+  }
+}
+
+static bool dev_is_bind(const struct hull_spec *spec) {
+  for (size_t i = 0; i < spec->n_mounts; i++) {
+    const struct hull_mount *m = &spec->mounts[i];
+    _cleanup_free_ char *clean = hull_clean_in_root(m->destination ? m->destination : "");
+    if (strcmp(clean, "dev") != 0) continue;
+    bool bind = m->type && strcmp(m->type, "bind") == 0;
+    for (size_t j = 0; !bind && m->options && m->options[j]; j++)
+      bind = strcmp(m->options[j], "bind") == 0 || strcmp(m->options[j], "rbind") == 0;
+    return bind;
+  }
+  return false;
+}
+
+int hull_rootfs_prepare(const struct hull_spec *spec, const struct hull_rootfs_opts *opts,
+                        struct hull_err **err) {
+  unsigned long prop;
+  if (root_propagation(spec, &prop, err) < 0) return -1;
+  if (mount(NULL, "/", NULL, prop ? prop : MS_SLAVE | MS_REC, NULL) < 0)
+    return hull_err_sys(err, "linux.rootfsPropagation: set on /");
+  if ((prop & MS_SHARED) && parent_mount_private(opts->rootfs, err) < 0) return -1;
+  _cleanup_close_ int src = open(opts->rootfs, O_PATH | O_DIRECTORY | O_CLOEXEC);
+  if (src < 0) return hull_err_sys(err, "root.path %s", opts->rootfs);
+  /* The rootfs bound onto itself: a mount root for pivot_root, and the
+   * tree fd is the root every in-rootfs lookup starts from. */
+  _cleanup_close_ int rootfd = storage_clone_tree(src, true, opts->rootfs, err);
+  if (rootfd < 0) return hull_err_prefix(err, "root.path");
+  if (storage_move_mount(rootfd, src, opts->rootfs, err) < 0) return hull_err_prefix(err, "root.path");
+  for (size_t i = 0; i < spec->n_mounts; i++)
+    if (storage_mount_one(rootfd, spec, &spec->mounts[i], opts, err) < 0)
+      return hull_err_prefix(err, "mounts[%zu] %s", i,
+                             spec->mounts[i].destination ? spec->mounts[i].destination : "");
+  return storage_setup_dev(rootfd, spec, opts, dev_is_bind(spec), err);
+}
+
+/* The host's /dev/null, checked to be char 1:3, for maskedPaths. */
+static int open_null(struct hull_err **err) {
+  _cleanup_close_ int fd = open("/dev/null", O_PATH | O_NOFOLLOW | O_CLOEXEC);
+  struct stat st;
+  if (fd < 0 || fstat(fd, &st) < 0) return hull_err_sys(err, "open /dev/null");
+  if (!S_ISCHR(st.st_mode) || st.st_rdev != makedev(1, 3))
+    return hull_err_set(err, ENODEV, "/dev/null is not the null device (1:3)");
+  return hull_steal_fd(&fd);
+}
+
+static int switch_root(int rootfd, const struct hull_rootfs_opts *opts, struct hull_err **err) {
+  if (fchdir(rootfd) < 0) return hull_err_sys(err, "chdir to the rootfs");
+  if (opts->no_pivot) {
+    if (move_mount(rootfd, "", AT_FDCWD, "/", MOVE_MOUNT_F_EMPTY_PATH) < 0)
+      return hull_err_sys(err, "--no-pivot: move the rootfs to /");
+    if (chroot(".") < 0) return hull_err_sys(err, "--no-pivot: chroot");
+  } else {
+    if (syscall(SYS_pivot_root, ".", ".") < 0) return hull_err_sys(err, "pivot_root");
+    /* The old root is stacked on "."; slave it so the detach below never
+     * propagates to the host, then drop it. */
+    if (mount(NULL, ".", NULL, MS_SLAVE | MS_REC, NULL) < 0)
+      return hull_err_sys(err, "make the old root a slave");
+    if (umount2(".", MNT_DETACH) < 0) return hull_err_sys(err, "detach the old root");
+  }
+  if (chdir("/") < 0) return hull_err_sys(err, "chdir /");
+  return 0;
+}
+
+int hull_rootfs_finish(const struct hull_spec *spec, const struct hull_rootfs_opts *opts,
+                       struct hull_err **err) {
+  _cleanup_close_ int rootfd = open(opts->rootfs, O_PATH | O_DIRECTORY | O_CLOEXEC);
+  if (rootfd < 0) return hull_err_sys(err, "root.path %s", opts->rootfs);
+  _cleanup_close_ int nullfd = open_null(err);
+  if (nullfd < 0) return -1;
+  if (spec->has_linux) {
+    if (storage_mask_paths(rootfd, spec->linux_.masked_paths, nullfd, err) < 0) return -1;
+    if (storage_readonly_paths(rootfd, spec->linux_.readonly_paths, err) < 0) return -1;
+  }
+  if (switch_root(rootfd, opts, err) < 0) return -1;
+  if (spec->root_readonly && storage_setattr(AT_FDCWD, false, MOUNT_ATTR_RDONLY, 0, 0, "/", err) < 0)
+    return hull_err_prefix(err, "root.readonly");
+  unsigned long prop;
+  if (root_propagation(spec, &prop, err) < 0) return -1;
+  if (prop && !(prop & MS_PRIVATE) && mount(NULL, "/", NULL, prop, NULL) < 0)
+    return hull_err_sys(err, "linux.rootfsPropagation: set on the new /");
+  return 0;
+}
