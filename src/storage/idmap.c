@@ -20,11 +20,11 @@ static char *format_map(const struct hull_id_mapping *m, size_t n) {
   return out;
 }
 
-static int write_maps(pid_t pid, const struct hull_mount *m, struct hull_err **err) {
+static int write_maps(const char *pid, const struct hull_mount *m, struct hull_err **err) {
   _cleanup_free_ char *uids = format_map(m->uid_mappings, m->n_uid_mappings);
   _cleanup_free_ char *gids = format_map(m->gid_mappings, m->n_gid_mappings);
-  _cleanup_free_ char *up = hull_xasprintf("/proc/%d/uid_map", (int)pid);
-  _cleanup_free_ char *gp = hull_xasprintf("/proc/%d/gid_map", (int)pid);
+  _cleanup_free_ char *up = hull_xasprintf("/proc/%s/uid_map", pid);
+  _cleanup_free_ char *gp = hull_xasprintf("/proc/%s/gid_map", pid);
   if (hull_write_string(up, uids, err) < 0) return hull_err_prefix(err, "uidMappings");
   if (hull_write_string(gp, gids, err) < 0) return hull_err_prefix(err, "gidMappings");
   return 0;
@@ -49,21 +49,27 @@ int storage_userns_fd(const struct hull_mount *m, struct hull_err **err) {
   if (pid == 0) {
     close(ready[0]);
     close(hold[1]);
-    char c = unshare(CLONE_NEWUSER) == 0 ? 'y' : 'n';
-    if (write(ready[1], &c, 1) != 1) _exit(1);
+    /* Our pid as the /proc mounted here numbers it (the caller may be in
+     * a pid namespace that this procfs does not belong to). */
+    char msg[32] = "n";
+    ssize_t n = readlink("/proc/self", msg + 1, sizeof(msg) - 2);
+    if (n > 0 && unshare(CLONE_NEWUSER) == 0) msg[0] = 'y', msg[n + 1] = '\0';
+    if (write(ready[1], msg, sizeof(msg)) != (ssize_t)sizeof(msg)) _exit(1);
+    char c;
     while (read(hold[0], &c, 1) < 0 && errno == EINTR) {}
     _exit(0);
   }
   close(ready[1]);
   close(hold[0]);
-  char c = 'n';
+  char msg[32] = "n";
   int fd = -1;
   ssize_t r;
-  while ((r = read(ready[0], &c, 1)) < 0 && errno == EINTR) {}
-  if (r != 1 || c != 'y') {
+  while ((r = read(ready[0], msg, sizeof(msg))) < 0 && errno == EINTR) {}
+  msg[sizeof(msg) - 1] = '\0';
+  if (r != (ssize_t)sizeof(msg) || msg[0] != 'y') {
     hull_err_set(err, EPERM, "idmapped mount %s: cannot create a user namespace", m->destination);
-  } else if (write_maps(pid, m, err) == 0) {
-    _cleanup_free_ char *ns = hull_xasprintf("/proc/%d/ns/user", (int)pid);
+  } else if (write_maps(msg + 1, m, err) == 0) {
+    _cleanup_free_ char *ns = hull_xasprintf("/proc/%s/ns/user", msg + 1);
     fd = open(ns, O_RDONLY | O_CLOEXEC);
     if (fd < 0) hull_err_sys(err, "open %s", ns);
   }

@@ -78,6 +78,8 @@ static int open_null(struct hull_err **err) {
 }
 
 static int switch_root(int rootfd, const struct hull_rootfs_opts *opts, struct hull_err **err) {
+  _cleanup_close_ int oldroot = open("/", O_PATH | O_DIRECTORY | O_CLOEXEC);
+  if (oldroot < 0) return hull_err_sys(err, "open /");
   if (fchdir(rootfd) < 0) return hull_err_sys(err, "chdir to the rootfs");
   if (opts->no_pivot) {
     if (move_mount(rootfd, "", AT_FDCWD, "/", MOVE_MOUNT_F_EMPTY_PATH) < 0)
@@ -85,10 +87,10 @@ static int switch_root(int rootfd, const struct hull_rootfs_opts *opts, struct h
     if (chroot(".") < 0) return hull_err_sys(err, "--no-pivot: chroot");
   } else {
     if (syscall(SYS_pivot_root, ".", ".") < 0) return hull_err_sys(err, "pivot_root");
-    /* The old root is stacked on "."; slave it so the detach below never
-     * propagates to the host, then drop it. */
-    if (mount(NULL, ".", NULL, MS_SLAVE | MS_REC, NULL) < 0)
-      return hull_err_sys(err, "make the old root a slave");
+    /* The old root is stacked on "."; slave it (through its fd: "." is
+     * ambiguous here and must not touch the container's own mounts) so the
+     * detach below never propagates to the host, then drop it. */
+    if (storage_setattr(oldroot, true, 0, 0, MS_SLAVE, "the old root", err) < 0) return -1;
     if (umount2(".", MNT_DETACH) < 0) return hull_err_sys(err, "detach the old root");
   }
   if (chdir("/") < 0) return hull_err_sys(err, "chdir /");

@@ -1,0 +1,233 @@
+#!/usr/bin/env bats
+# storage/: rootfs, spec mounts, /dev, masked/readonly paths, checked from
+# inside the container. The containers are made by storage-driver (a test
+# program calling hull_rootfs_prepare/finish in fresh namespaces).
+load helpers
+
+setup_file() { common_setup_file; }
+teardown_file() { common_teardown_file; }
+
+setup() {
+  require_root
+  DRIVER=$HULL_BUILDDIR/tests/integration/storage-driver
+  B=$BATS_TEST_TMPDIR/b
+  make_bundle "$B"
+  R=$B/rootfs
+  H=$BATS_TEST_TMPDIR/host
+  mkdir -p "$H"
+}
+
+teardown() {
+  remove_test_cgroups "$B"
+}
+
+drive() { "$DRIVER" "$@"; }
+
+# "mountpoint fstype options" for every mount, from inside.
+MOUNTS='awk "{for(i=1;i<=NF;i++) if(\$i==\"-\") print \$5, \$(i+1), \$6}" /proc/self/mountinfo'
+
+@test "default mounts: each destination has the filesystem asked for" {
+  run drive --defaults "$R" -- sh -c "$MOUNTS"
+  [ "$status" -eq 0 ]
+  [[ "$output" == *"/proc proc rw"* ]]
+  [[ "$output" == *"/dev tmpfs rw,nosuid"* ]]
+  [[ "$output" == *"/dev/pts devpts rw,nosuid,noexec"* ]]
+  [[ "$output" == *"/dev/shm tmpfs rw,nosuid,nodev,noexec"* ]]
+  [[ "$output" == *"/dev/mqueue mqueue rw,nosuid,nodev,noexec"* ]]
+  [[ "$output" == *"/sys sysfs ro,nosuid,nodev,noexec"* ]]
+  [[ "$output" == *"/tmp tmpfs rw,nosuid,nodev"* ]]
+  # the host's mounts are gone after pivot_root
+  [[ "$output" != *"/tmp/hull-test-root"* ]]
+  [ "$(echo "$output" | head -1 | cut -d' ' -f1)" = "/" ]
+}
+
+@test "default devices: null zero full random urandom tty with their numbers" {
+  run drive --defaults "$R" -- sh -c 'for d in null zero full random urandom tty; do stat -c "%n %F %t:%T %a" /dev/$d; done'
+  [ "$status" -eq 0 ]
+  [ "${lines[0]}" = "/dev/null character special file 1:3 666" ]
+  [ "${lines[1]}" = "/dev/zero character special file 1:5 666" ]
+  [ "${lines[2]}" = "/dev/full character special file 1:7 666" ]
+  [ "${lines[3]}" = "/dev/random character special file 1:8 666" ]
+  [ "${lines[4]}" = "/dev/urandom character special file 1:9 666" ]
+  [ "${lines[5]}" = "/dev/tty character special file 5:0 666" ]
+}
+
+@test "/dev symlinks: ptmx, fd, stdin, stdout, stderr; /dev/pts is a new devpts" {
+  run drive --defaults "$R" -- sh -c 'for l in ptmx fd stdin stdout stderr; do readlink /dev/$l; done; stat -c "%F %t:%T" /dev/pts/ptmx; ls /dev/pts | wc -l'
+  [ "$status" -eq 0 ]
+  [ "${lines[0]}" = "pts/ptmx" ]
+  [ "${lines[1]}" = "/proc/self/fd" ]
+  [ "${lines[2]}" = "/proc/self/fd/0" ]
+  [ "${lines[3]}" = "/proc/self/fd/1" ]
+  [ "${lines[4]}" = "/proc/self/fd/2" ]
+  [ "${lines[5]}" = "character special file 5:2" ]
+  [ "${lines[6]}" = "1" ] # only ptmx: none of the host's ptys
+}
+
+@test "root.readonly: / is read-only, tmpfs mounts stay writable" {
+  run drive --defaults "$R" -- sh -c 'touch /x 2>&1; touch /tmp/y && echo tmp-ok'
+  [ "$status" -eq 0 ]
+  [[ "${lines[0]}" == *"Read-only file system"* ]]
+  [ "${lines[1]}" = "tmp-ok" ]
+  [ ! -e "$R/x" ]
+  run drive --defaults --rw-root "$R" -- sh -c 'touch /x && echo ok'
+  [ "$output" = "ok" ]
+  [ -e "$R/x" ]
+}
+
+@test "maskedPaths: a file gets /dev/null, a directory an empty read-only tmpfs" {
+  run drive --defaults "$R" -- sh -c 'stat -c "%F %t:%T" /proc/timer_list; wc -c </proc/timer_list; ls -A /sys/firmware | wc -l; touch /sys/firmware/x 2>&1; stat -f -c %T /sys/firmware'
+  [ "$status" -eq 0 ]
+  [ "${lines[0]}" = "character special file 1:3" ]
+  [ "${lines[1]}" = "0" ]
+  [ "${lines[2]}" = "0" ]
+  [[ "${lines[3]}" == *"Read-only file system"* ]]
+  [ "${lines[4]}" = "tmpfs" ]
+}
+
+@test "readonlyPaths: /proc/sys is read-only, the rest of /proc is not" {
+  run drive --defaults "$R" -- sh -c 'echo x >/proc/sys/kernel/hostname 2>&1; echo 0 >/proc/self/oom_score_adj && echo proc-rw'
+  [ "$status" -eq 0 ]
+  [[ "${lines[0]}" == *"Read-only file system"* ]]
+  [ "${lines[1]}" = "proc-rw" ]
+}
+
+@test "bind mounts: a read-only directory and a file, destinations created" {
+  echo hello >"$H/file"
+  mkdir "$H/dir" && echo in-dir >"$H/dir/f"
+  run drive --defaults "$R" --mount /data/ro --type bind --source "$H/dir" --options bind,ro \
+    --mount /etc/hostfile --source "$H/file" --options rbind -- \
+    sh -c 'cat /data/ro/f; touch /data/ro/x 2>&1; cat /etc/hostfile'
+  [ "$status" -eq 0 ]
+  [ "${lines[0]}" = "in-dir" ]
+  [[ "${lines[1]}" == *"Read-only file system"* ]]
+  [ "${lines[2]}" = "hello" ]
+  [ ! -e "$H/dir/x" ]
+}
+
+@test "rbind: ro covers only the top mount, rro every submount" {
+  mkdir -p "$H/top/sub"
+  run unshare -m --propagation private sh -c "mount -t tmpfs tmpfs '$H/top/sub' &&
+    '$DRIVER' --defaults '$R' --mount /a --source '$H/top' --options rbind,ro \
+      --mount /b --source '$H/top' --options rbind,rro -- \
+      sh -c 'touch /a/x 2>&1; touch /a/sub/x && echo a-sub-rw; touch /b/sub/y 2>&1; true'"
+  [ "$status" -eq 0 ]
+  [[ "${lines[0]}" == *"Read-only file system"* ]]
+  [ "${lines[1]}" = "a-sub-rw" ]
+  [[ "${lines[2]}" == *"Read-only file system"* ]]
+}
+
+@test "mount options: flags reach the mount, data reaches the filesystem" {
+  run drive --defaults "$R" --mount /m --type tmpfs --source tmpfs \
+    --options nosuid,nodev,noexec,noatime,nodiratime,mode=700,size=1m,uid=7 -- \
+    sh -c "$MOUNTS | grep '^/m '; stat -c '%a %u' /m; df -k /m | tail -1"
+  [ "$status" -eq 0 ]
+  [[ "${lines[0]}" == "/m tmpfs rw,nosuid,nodev,noexec,noatime,nodiratime" ]]
+  [ "${lines[1]}" = "700 7" ]
+  [[ "${lines[2]}" == *" 1024 "* ]]
+}
+
+@test "propagation options and rootfsPropagation" {
+  run drive --defaults --propagation shared "$R" --mount /m --type tmpfs --source tmpfs --options private -- \
+    sh -c 'awk "\$5==\"/\"" /proc/self/mountinfo; awk "\$5==\"/m\"" /proc/self/mountinfo'
+  [ "$status" -eq 0 ]
+  [[ "${lines[0]}" == *"shared:"* ]]
+  [[ "${lines[1]}" != *"shared:"* ]]
+  run drive --defaults "$R" --mount /m --type tmpfs --source tmpfs --options shared -- \
+    sh -c 'awk "\$5==\"/\"" /proc/self/mountinfo; awk "\$5==\"/m\"" /proc/self/mountinfo'
+  [[ "${lines[0]}" != *"shared:"* ]]
+  [[ "${lines[1]}" == *"shared:"* ]]
+}
+
+@test "tmpcopyup: the image's directory content is copied into the tmpfs" {
+  mkdir -p "$R/data/sub"
+  echo image >"$R/data/sub/f"
+  ln -s sub/f "$R/data/link"
+  chmod 0710 "$R/data"
+  run drive --defaults "$R" --mount /data --type tmpfs --source tmpfs --options tmpcopyup -- \
+    sh -c 'stat -f -c %T /data; cat /data/sub/f; readlink /data/link; stat -c %a /data; echo new >/data/n && echo written'
+  [ "$status" -eq 0 ]
+  [ "${lines[0]}" = "tmpfs" ]
+  [ "${lines[1]}" = "image" ]
+  [ "${lines[2]}" = "sub/f" ]
+  [ "${lines[3]}" = "710" ]
+  [ "${lines[4]}" = "written" ]
+  [ ! -e "$R/data/n" ]
+}
+
+@test "idmap: uidMappings/gidMappings remap the owners seen through a bind" {
+  mkdir "$H/owned" && echo x >"$H/owned/f" && chown -R 1000:2000 "$H/owned"
+  run drive --defaults "$R" --mount /owned --source "$H/owned" --options bind,idmap \
+    --uidmap 1000:0:1 --gidmap 2000:0:1 -- sh -c 'stat -c "%u:%g" /owned/f; touch /owned/new && stat -c "%u:%g" /owned/new'
+  [ "$status" -eq 0 ]
+  [ "${lines[0]}" = "0:0" ]
+  [ "${lines[1]}" = "0:0" ]
+  # mappings are containerID(on disk) -> hostID(seen), as for runc: what
+  # the container's root created belongs to 1000:2000 on the disk
+  [ "$(stat -c %u:%g "$H/owned/new")" = "1000:2000" ]
+}
+
+@test "linux.devices: node created with fileMode, uid and gid" {
+  run drive --defaults "$R" --device /dev/fuse:c:10:229:0640:1:2 --device /dev/sub/loopx:b:7:200 -- \
+    sh -c 'stat -c "%F %t:%T %a %u:%g" /dev/fuse /dev/sub/loopx'
+  [ "$status" -eq 0 ]
+  [ "${lines[0]}" = "character special file a:e5 640 1:2" ]
+  [ "${lines[1]}" = "block special file 7:c8 666 0:0" ]
+}
+
+@test "--no-pivot: MS_MOVE + chroot gives the same view" {
+  run drive --defaults --no-pivot "$R" -- sh -c 'stat -c "%F %t:%T" /dev/null; touch /x 2>&1; ls /bin/busybox'
+  [ "$status" -eq 0 ]
+  [ "${lines[0]}" = "character special file 1:3" ]
+  [[ "${lines[1]}" == *"Read-only file system"* ]]
+  [ "${lines[2]}" = "/bin/busybox" ]
+}
+
+@test "console: /dev/console is the pty slave given" {
+  run drive --defaults --console "$R" -- sh -c 'stat -c "%F %t" /dev/console'
+  [ "$status" -eq 0 ]
+  [ "$output" = "character special file 88" ] # 0x88 = 136, a pty slave
+}
+
+@test "user namespace: devices are bound from the host, sysfs is bound read-only" {
+  run drive --defaults --userns "$R" -- sh -c "$MOUNTS | grep -E '^/(dev/null|sys) '; stat -c '%F %t:%T' /dev/null; touch /sys/x 2>&1; true"
+  [ "$status" -eq 0 ]
+  [[ "${lines[0]}" == "/sys sysfs ro,nosuid,nodev,noexec"* ]]
+  [[ "${lines[1]}" == "/dev/null devtmpfs"* ]]
+  [ "${lines[2]}" = "character special file 1:3" ]
+  [[ "${lines[3]}" == *"Read-only file system"* ]]
+}
+
+@test "cgroup mount with a cgroup namespace: one read-only mount per hierarchy" {
+  run drive --defaults --cgroupns "$R" --mount /sys/fs/cgroup --type cgroup --source cgroup \
+    --options nosuid,noexec,nodev,relatime,ro -- sh -c "$MOUNTS | grep /sys/fs/cgroup; ls /sys/fs/cgroup"
+  [ "$status" -eq 0 ]
+  [[ "$output" == *"/sys/fs/cgroup tmpfs ro"* ]]
+  if [ "$(stat -f -c %T /sys/fs/cgroup)" = "cgroup2fs" ]; then
+    [[ "$output" == *"/sys/fs/cgroup cgroup2 ro"* ]]
+  else
+    [[ "$output" == *"/sys/fs/cgroup/memory cgroup ro,nosuid,nodev,noexec"* ]]
+    [[ "$output" == *"/sys/fs/cgroup/pids cgroup ro"* ]]
+  fi
+}
+
+@test "overlay mount entries" {
+  mkdir -p "$H/lower" "$H/upper" "$H/work"
+  echo low >"$H/lower/l"
+  run drive --defaults "$R" --mount /ov --type overlay --source overlay \
+    --options "lowerdir=$H/lower,upperdir=$H/upper,workdir=$H/work" -- \
+    sh -c 'cat /ov/l; echo up >/ov/u && stat -f -c %T /ov'
+  [ "$status" -eq 0 ]
+  [ "${lines[0]}" = "low" ]
+  [ "$(cat "$H/upper/u")" = "up" ]
+}
+
+@test "errors name the mount and the option the kernel refused" {
+  run drive --defaults "$R" --mount /m --type tmpfs --source tmpfs --options nosuid,bogus=1 -- true
+  [ "$status" -ne 0 ]
+  [[ "$output" == *"mounts[7] /m"* ]]
+  [[ "$output" == *"tmpfs option bogus"* ]]
+  run drive --defaults "$R" --mount /m --type bind --source /nonexistent --options bind -- true
+  [ "$status" -ne 0 ]
+  [[ "$output" == *"source /nonexistent: No such file or directory"* ]]
+}
