@@ -13,34 +13,42 @@ void pctx_init(struct pctx *c, const char *root, struct hull_err **err) {
   if (root) pctx_key(c, root);
 }
 
-/* Appends formatted text, truncating quietly: a path is for people. */
-static void append(struct pctx *c, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
-static void append(struct pctx *c, const char *fmt, ...) {
-  if (c->len >= sizeof(c->path) - 1) return;
-  va_list ap;
-  va_start(ap, fmt);
-  int n = vsnprintf(c->path + c->len, sizeof(c->path) - c->len, fmt, ap);
-  va_end(ap);
-  if (n < 0) n = 0;
-  c->len += (size_t)n;
-  if (c->len > sizeof(c->path) - 1) c->len = sizeof(c->path) - 1;
+/* Appends raw bytes, truncating quietly: a path is for people. Pushes happen
+ * for every field read, so this avoids printf on the hot path. */
+static void append(struct pctx *c, const char *s, size_t n) {
+  size_t room = sizeof(c->path) - 1 - c->len;
+  if (n > room) n = room;
+  memcpy(c->path + c->len, s, n);
+  c->len += n;
+  c->path[c->len] = '\0';
 }
 
 size_t pctx_key(struct pctx *c, const char *key) {
   size_t old = c->len;
-  append(c, c->len ? ".%s" : "%s", key);
+  if (c->len) append(c, ".", 1);
+  append(c, key, strlen(key));
   return old;
 }
 
 size_t pctx_mapkey(struct pctx *c, const char *key) {
   size_t old = c->len;
-  append(c, "[\"%s\"]", key);
+  append(c, "[\"", 2);
+  append(c, key, strlen(key));
+  append(c, "\"]", 2);
   return old;
 }
 
 size_t pctx_index(struct pctx *c, size_t i) {
   size_t old = c->len;
-  append(c, "[%zu]", i);
+  char buf[24];
+  char *p = buf + sizeof(buf);
+  *--p = ']';
+  do {
+    *--p = (char)('0' + i % 10);
+    i /= 10;
+  } while (i);
+  *--p = '[';
+  append(c, p, (size_t)(buf + sizeof(buf) - p));
   return old;
 }
 

@@ -22,22 +22,39 @@ static void line_col(const char *s, size_t off, size_t *line, size_t *col) {
   }
 }
 
-/* Offset of the first byte nested deeper than MAX_DEPTH, or len. Strings are
- * skipped so brackets inside them do not count. */
-static size_t depth_exceeded_at(const char *s, size_t len) {
+/* Offset of the first byte nested deeper than MAX_DEPTH or of a "\u0000"
+ * escape (C strings would silently cut there: "/a\u0000b" must not become
+ * "/a"), or len. Strings are skipped so brackets inside them do not count.
+ * The text is NUL-terminated, so strcspn (vectorised in libc) can jump
+ * between the bytes that matter. */
+static size_t first_problem(const char *s, size_t len, const char **why) {
   int depth = 0;
-  bool in_str = false, esc = false;
-  for (size_t i = 0; i < len; i++) {
-    char ch = s[i];
-    if (in_str) {
-      if (esc) esc = false;
-      else if (ch == '\\') esc = true;
-      else if (ch == '"') in_str = false;
-    } else if (ch == '"') {
-      in_str = true;
+  size_t i = 0;
+  while (i < len) {
+    i += strcspn(s + i, "\"[]{}");
+    if (i >= len) break;
+    char ch = s[i++];
+    if (ch == '"') {
+      while (i < len) { /* skip the string body */
+        i += strcspn(s + i, "\"\\");
+        if (i >= len) break;
+        if (s[i] == '\\') {
+          if (strncmp(s + i + 1, "u0000", 5) == 0) {
+            *why = "\\u0000 in a string";
+            return i;
+          }
+          i += 2;
+        } else {
+          i++;
+          break;
+        }
+      }
     } else if (ch == '[' || ch == '{') {
-      if (++depth > MAX_DEPTH) return i;
-    } else if (ch == ']' || ch == '}') {
+      if (++depth > MAX_DEPTH) {
+        *why = "nesting deeper than 200 levels";
+        return i - 1;
+      }
+    } else {
       depth--;
     }
   }
@@ -83,18 +100,18 @@ yajl_val json_parse_text(const char *json, size_t len, const char *what,
     hull_err_set(err, 0, "%s: invalid JSON at line %zu, column %zu: NUL byte", what, line, col);
     return NULL;
   }
-  size_t deep = depth_exceeded_at(json, len);
-  if (deep < len) {
-    size_t line, col;
-    line_col(json, deep, &line, &col);
-    hull_err_set(err, 0, "%s: invalid JSON at line %zu, column %zu: nesting deeper than %d",
-                 what, line, col, MAX_DEPTH);
-    return NULL;
-  }
-  /* json[len] may be out of bounds: parse a terminated copy. */
+  /* json[len] may be out of bounds: work on a terminated copy. */
   _cleanup_free_ char *text = hull_xmalloc(len + 1);
   memcpy(text, json, len);
   text[len] = '\0';
+  const char *why = NULL;
+  size_t bad = first_problem(text, len, &why);
+  if (bad < len) {
+    size_t line, col;
+    line_col(text, bad, &line, &col);
+    hull_err_set(err, 0, "%s: invalid JSON at line %zu, column %zu: %s", what, line, col, why);
+    return NULL;
+  }
   char errbuf[256];
   yajl_val tree = yajl_tree_parse(text, errbuf, sizeof(errbuf));
   if (tree == NULL) report_syntax(text, len, what, err);

@@ -95,6 +95,13 @@ static struct hull_spec *parse_ok(const char *json) {
   return s;
 }
 
+static struct hull_spec *parse_ok_len(const char *json, size_t len) {
+  struct hull_err *err = NULL;
+  struct hull_spec *s = hull_spec_parse(json, len, &err);
+  if (s == NULL) fail_msg("rejected: %s", err->msg);
+  return s;
+}
+
 static const char full_config[] =
     "{\"ociVersion\":\"1.3.0\",\"root\":{\"path\":\"rootfs\",\"readonly\":true},"
     "\"hostname\":\"h\",\"domainname\":\"d\","
@@ -314,6 +321,35 @@ static void default_spec_parses(void **state) {
   }
 }
 
+static void expect_error(const char *json, size_t len, const char *msg) {
+  struct hull_err *err = NULL;
+  struct hull_spec *s = hull_spec_parse(json, len, &err);
+  if (s) fail_msg("accepted");
+  assert_string_equal(err->msg, msg);
+  hull_err_free(&err);
+}
+
+static void hostile_text(void **state) {
+  /* 300 nested arrays: refused before yajl's recursive tree is built. */
+  char deep[701];
+  memset(deep, '[', 300);
+  memset(deep + 300, ']', 300);
+  strcpy(deep + 600, "");
+  expect_error(deep, 600, "config: invalid JSON at line 1, column 201: nesting deeper than 200 levels");
+  /* Brackets inside strings do not count. */
+  _cleanup_free_ char *str = hull_xasprintf(
+      "{\"ociVersion\":\"%s\",\"root\":{\"path\":\"r\"}}", "[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[");
+  hull_spec_free(parse_ok(str));
+  const char nul[] = "{\"ociVersion\":\"1\",\n\"root\":{\"path\":\"r\"}}\0garbage";
+  expect_error(nul, sizeof(nul) - 1, "config: invalid JSON at line 2, column 21: NUL byte");
+  const char *esc = "{\"ociVersion\":\"1\",\"root\":{\"path\":\"r\\u0000x\"}}";
+  expect_error(esc, strlen(esc), "config: invalid JSON at line 1, column 36: \\u0000 in a string");
+  /* len is honoured: the text need not be NUL-terminated. */
+  const char *two = "{\"ociVersion\":\"1\",\"root\":{\"path\":\"r\"}}{\"x\":1}";
+  hull_spec_free(parse_ok_len(two, strlen(two) - 7));
+  expect_error(two, 10, "config: invalid JSON at line 1, column 11: parse error: premature EOF");
+}
+
 int main(void) {
   const struct CMUnitTest tests[] = {
       cmocka_unit_test(schema_good_vectors_parse),
@@ -323,6 +359,7 @@ int main(void) {
       cmocka_unit_test(tables_round_trip),
       cmocka_unit_test(process_and_resources_entry_points),
       cmocka_unit_test(default_spec_parses),
+      cmocka_unit_test(hostile_text),
   };
   return cmocka_run_group_tests(tests, NULL, NULL);
 }
