@@ -26,6 +26,15 @@ struct hull_cgroup *hull_cgroup_create(const char *manager, const char *cgroups_
                                        const char *id, bool rootless,
                                        const struct hull_resources *res,
                                        struct hull_err **err);
+/* The device rules to pass in resources->devices, as runc builds them:
+ * the config's linux.resources.devices (or a deny-all when it has none),
+ * an allow rule for each linux.devices node, then the defaults every
+ * container gets (null, zero, full, random, urandom, tty, ptmx, pts,
+ * mknod of any). lx may be NULL. Returns a malloc'd array of *n rules.
+ * With no rules at all, apply leaves the device controller untouched. */
+struct hull_device_rule *hull_cgroup_device_rules(const struct hull_linux *lx, size_t *n);
+/* create makes the cgroup only; apply(res, false) then writes the limits. */
+
 /* Writes every field of resources (full set at create, only the given
  * fields at update; a failed update restores the old values). */
 int hull_cgroup_apply(struct hull_cgroup *cg, const struct hull_resources *res,

@@ -1,0 +1,37 @@
+/* The device rule list a container gets, as runc builds it: the config's
+ * linux.resources.devices, an allow rule per linux.devices entry (the
+ * nodes hull creates must work), then the defaults every container has. */
+#include "cgroup/internal.h"
+
+#include <string.h>
+
+static const struct hull_device_rule defaults[] = {
+    {true, 'c', -1, -1, "m"},    /* mknod of any device (using it is apart) */
+    {true, 'b', -1, -1, "m"},
+    {true, 'c', 1, 3, "rwm"},    /* null */
+    {true, 'c', 1, 8, "rwm"},    /* random */
+    {true, 'c', 1, 7, "rwm"},    /* full */
+    {true, 'c', 5, 0, "rwm"},    /* tty */
+    {true, 'c', 1, 5, "rwm"},    /* zero */
+    {true, 'c', 1, 9, "rwm"},    /* urandom */
+    {true, 'c', 136, -1, "rwm"}, /* pts */
+    {true, 'c', 5, 2, "rwm"},    /* ptmx */
+};
+
+struct hull_device_rule *hull_cgroup_device_rules(const struct hull_linux *lx, size_t *n) {
+  size_t nd = sizeof(defaults) / sizeof(defaults[0]);
+  size_t nr = lx ? lx->resources.n_devices : 0, ns = lx ? lx->n_devices : 0;
+  struct hull_device_rule *out = hull_xcalloc(nr + ns + nd + 1, sizeof(*out));
+  size_t k = 0;
+  /* No rules in the config still means default deny. */
+  if (nr == 0) out[k++] = (struct hull_device_rule){false, 'a', -1, -1, "rwm"};
+  for (size_t i = 0; i < nr; i++) out[k++] = lx->resources.devices[i];
+  for (size_t i = 0; i < ns; i++) {
+    const struct hull_device *d = &lx->devices[i];
+    if (d->type != 'c' && d->type != 'u' && d->type != 'b') continue; /* fifos need no rule */
+    out[k++] = (struct hull_device_rule){true, d->type == 'b' ? 'b' : 'c', d->major, d->minor, "rwm"};
+  }
+  memcpy(out + k, defaults, sizeof(defaults));
+  *n = k + nd;
+  return out;
+}

@@ -1,0 +1,147 @@
+/* cgroup internals shared by the backends and the unit tests. Nothing
+ * outside src/cgroup/ and tests/unit/test_cgroup*.c includes this. */
+#ifndef HULL_CGROUP_INTERNAL_H
+#define HULL_CGROUP_INTERNAL_H
+
+#include "cgroup/cgroup.h"
+
+#include <stdbool.h>
+#include <stdint.h>
+
+#define HULL_CG_ROOT "/sys/fs/cgroup"
+
+/* One v1 hierarchy the container lives in. */
+struct hull_cg_v1_dir {
+  char *controllers; /* "cpu", "cpu,cpuacct", "name=systemd" */
+  char *path;        /* full directory path of the container's cgroup */
+  bool created;      /* we made the leaf: destroy may remove it */
+};
+
+struct hull_cgroup {
+  enum hull_cgroup_mode mode;
+  /* v1 */
+  struct hull_cg_v1_dir *v1;
+  size_t n_v1;
+  /* v2 */
+  char *v2_path;
+  bool v2_created;
+  int v2_fd;
+};
+
+/* ---- pure helpers (path.c) -------------------------------------------- */
+/* runc's CleanPath: lexical clean; a relative path can never climb above
+ * its start ("../../a" -> "a"). "" stays "". Never NULL. */
+char *hull_cg_clean_path(const char *path);
+/* The cgroup of a hierarchy in /proc/<pid>/cgroup text. controller NULL:
+ * the v2 "0::" line; else the line whose list holds that controller
+ * ("memory", "name=systemd"). NULL when absent. */
+char *hull_cg_proc_path(const char *proc_cgroup, const char *controller);
+/* Whether comma-list holds item exactly. */
+bool hull_cg_list_has(const char *list, const char *item);
+/* A v1 cgroup mount from one /proc/self/mountinfo line: returns 1 and fills
+ * root, mountpoint, controllers (super options minus rw/ro and flags);
+ * 0 when the line is not a cgroup v1 mount. */
+int hull_cg_parse_mountinfo(const char *line, char **root, char **mountpoint,
+                            char **controllers);
+/* Where the container's cgroup goes inside one hierarchy: cleaned path
+ * absolute -> itself, relative -> below own (runc semantics). */
+char *hull_cg_resolve(const char *cleaned, const char *own);
+/* A sub-cgroup for exec --cgroup: relative, no "..", not empty. */
+int hull_cg_check_sub(const char *sub, struct hull_err **err);
+
+/* ---- pure conversions (convert.c) ------------------------------------- */
+uint64_t hull_cg_shares_to_weight(uint64_t shares);
+uint64_t hull_cg_blkio_to_io_weight(uint16_t weight);
+/* v2 memory.swap.max from OCI swap (memory+swap) and limit; -1 = "max",
+ * 0 = leave unset. */
+int hull_cg_swap_v2(int64_t swap, int64_t limit, int64_t *out, struct hull_err **err);
+/* "quota period" / "max period" for cpu.max; false when nothing to write. */
+bool hull_cg_cpu_max(bool has_quota, int64_t quota, bool has_period, uint64_t period,
+                     char *buf, size_t size);
+/* "max" for negative values, else the number. */
+void hull_cg_fmt_limit(int64_t v, char *buf, size_t size);
+/* Hugepage size "2MB" -> "2MB" normalised as the kernel names files; the
+ * OCI value is used as is but validated: digits + KB/MB/GB. */
+bool hull_cg_valid_pagesize(const char *s);
+
+/* ---- v2 device program (devprog.c pure, devbpf.c syscalls) ------------ */
+struct bpf_insn;
+struct hull_cg_devprog {
+  struct bpf_insn *insns;
+  size_t n;
+};
+/* Assembles the BPF_PROG_TYPE_CGROUP_DEVICE program for rules (v1
+ * semantics: default deny, later rules win). */
+void hull_cg_devprog_build(struct hull_cg_devprog *p, const struct hull_device_rule *rules, size_t n);
+void hull_cg_devprog_free(struct hull_cg_devprog *p);
+/* Loads the program and attaches it to the cgroup dir fd with
+ * BPF_F_ALLOW_MULTI, then detaches the programs that were there before
+ * (hull's previous one), so an update replaces the rules in one step. */
+int hull_cg_devprog_attach(int cgroup_fd, const struct hull_cg_devprog *p, struct hull_err **err);
+
+/* ---- undoable writes (journal.c) ------------------------------------- */
+struct hull_cg_journal_entry {
+  char *dir, *name, *old;
+};
+struct hull_cg_journal {
+  bool active; /* record old values (update) */
+  struct hull_cg_journal_entry *e;
+  size_t n;
+};
+/* Writes val to dir/name, first keeping the old content when j is active. */
+int hull_cg_set(struct hull_cg_journal *j, const char *dir, const char *name, const char *val,
+                struct hull_err **err);
+void hull_cg_journal_rollback(struct hull_cg_journal *j);
+void hull_cg_journal_free(struct hull_cg_journal *j);
+
+/* ---- serialization ---------------------------------------------------- */
+void hull_cg_free_fields(struct hull_cgroup *cg);
+
+/* ---- v1 backend (v1.c, v1_res.c) -------------------------------------- */
+int hull_cg_v1_create(struct hull_cgroup *cg, const char *cleaned, struct hull_err **err);
+int hull_cg_v1_apply(struct hull_cgroup *cg, const struct hull_resources *res,
+                     bool update, struct hull_err **err);
+int hull_cg_v1_enter(struct hull_cgroup *cg, pid_t pid, const char *sub,
+                     struct hull_err **err);
+int hull_cg_v1_freeze(struct hull_cgroup *cg, bool freeze, struct hull_err **err);
+int hull_cg_v1_is_frozen(struct hull_cgroup *cg);
+int hull_cg_v1_destroy(struct hull_cgroup *cg, struct hull_err **err);
+/* Directory of the hierarchy holding controller, NULL when not mounted. */
+const char *hull_cg_v1_dir(const struct hull_cgroup *cg, const char *controller);
+int hull_cg_v1_stats(struct hull_cgroup *cg, yajl_gen g, struct hull_err **err);
+int hull_cg_v1_oom_count(struct hull_cgroup *cg, uint64_t *count, struct hull_err **err);
+
+/* ---- v2 backend (v2.c, v2_res.c) -------------------------------------- */
+int hull_cg_v2_create(struct hull_cgroup *cg, const char *cleaned,
+                      const struct hull_resources *res, struct hull_err **err);
+int hull_cg_v2_apply(struct hull_cgroup *cg, const struct hull_resources *res,
+                     bool update, struct hull_err **err);
+int hull_cg_v2_enter(struct hull_cgroup *cg, pid_t pid, const char *sub,
+                     struct hull_err **err);
+int hull_cg_v2_freeze(struct hull_cgroup *cg, bool freeze, struct hull_err **err);
+int hull_cg_v2_is_frozen(struct hull_cgroup *cg);
+int hull_cg_v2_kill(struct hull_cgroup *cg, struct hull_err **err);
+int hull_cg_v2_destroy(struct hull_cgroup *cg, struct hull_err **err);
+int hull_cg_v2_stats(struct hull_cgroup *cg, yajl_gen g, struct hull_err **err);
+int hull_cg_v2_oom_count(struct hull_cgroup *cg, uint64_t *count, struct hull_err **err);
+
+/* ---- small file helpers (fs.c) ---------------------------------------- */
+/* Writes s to dir/name; the error names the full path. */
+int hull_cg_write(const char *dir, const char *name, const char *s, struct hull_err **err);
+/* Reads dir/name (NULL + err when missing). Trailing newline stripped. */
+char *hull_cg_read(const char *dir, const char *name, struct hull_err **err);
+bool hull_cg_exists(const char *dir, const char *name);
+/* Reads a single unsigned number ("max" -> UINT64_MAX). */
+int hull_cg_read_u64(const char *dir, const char *name, uint64_t *out, struct hull_err **err);
+/* The value of key in a flat-keyed file ("frozen 1\npopulated 0"). */
+int hull_cg_keyed_u64(const char *dir, const char *file, const char *key, uint64_t *out);
+/* Pids in dir/cgroup.procs appended to *pids. */
+int hull_cg_read_procs(const char *dir, pid_t **pids, size_t *n, struct hull_err **err);
+/* Same, for dir and every cgroup below it (exec --cgroup sub-cgroups). */
+int hull_cg_read_procs_recursive(const char *dir, pid_t **pids, size_t *n, struct hull_err **err);
+/* rmdir with a bounded retry while the kernel says EBUSY; ENOENT is fine. */
+int hull_cg_rmdir(const char *path, struct hull_err **err);
+/* Removes the sub-cgroups below path (exec --cgroup ones), then path. */
+int hull_cg_rmdir_tree(const char *path, struct hull_err **err);
+
+#endif

@@ -1,0 +1,160 @@
+/* cgroup v1 backend: one directory per mounted hierarchy (legacy and
+ * hybrid hosts; a controller-less cgroup2 "unified" mount is ignored).
+ * Creation, joining, freezer, removal. Resources are in v1_res.c. */
+#include "cgroup/internal.h"
+
+#include <errno.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <time.h>
+
+const char *hull_cg_v1_dir(const struct hull_cgroup *cg, const char *controller) {
+  for (size_t i = 0; i < cg->n_v1; i++)
+    if (hull_cg_list_has(cg->v1[i].controllers, controller)) return cg->v1[i].path;
+  return NULL;
+}
+
+/* The kernel refuses tasks in a cpuset whose cpus or mems are empty, and a
+ * new v1 cpuset starts empty: copy the parent's values into it. */
+static int cpuset_fill(const char *dir, struct hull_err **err) {
+  _cleanup_free_ char *parent = hull_xstrdup(dir);
+  *strrchr(parent, '/') = '\0';
+  static const char *files[] = {"cpuset.cpus", "cpuset.mems"};
+  for (int i = 0; i < 2; i++) {
+    _cleanup_free_ char *cur = hull_cg_read(dir, files[i], err);
+    if (cur == NULL) return -1;
+    if (*cur) continue;
+    _cleanup_free_ char *val = hull_cg_read(parent, files[i], err);
+    if (val == NULL || hull_cg_write(dir, files[i], val, err) < 0) return -1;
+  }
+  return 0;
+}
+
+/* mkdir -p below the mount point; *leaf_created tells whether the last
+ * component is new. New cpuset levels get their parent's cpus/mems. */
+static int make_dirs(const char *mountpoint, const char *path, bool cpuset, bool *leaf_created,
+                     struct hull_err **err) {
+  _cleanup_free_ char *p = hull_xstrdup(path);
+  size_t skip = strlen(mountpoint);
+  *leaf_created = false;
+  for (char *s = p + skip + 1;; s++) {
+    if (*s != '/' && *s != '\0') continue;
+    char saved = *s;
+    *s = '\0';
+    bool made = mkdir(p, 0755) == 0;
+    if (!made && errno != EEXIST) return hull_err_sys(err, "mkdir %s", p);
+    if (made && cpuset && cpuset_fill(p, err) < 0) return -1;
+    if (saved == '\0') {
+      *leaf_created = made;
+      break;
+    }
+    *s = saved;
+  }
+  return 0;
+}
+
+/* The cgroup of this process in one hierarchy, relative to the mount's
+ * root (which differs from "/" inside containers). */
+static char *own_cgroup(const char *proc_cgroup, const char *controllers, const char *mnt_root) {
+  _cleanup_free_ char *first = hull_xstrdup(controllers);
+  char *comma = strchr(first, ',');
+  if (comma) *comma = '\0';
+  _cleanup_free_ char *own = hull_cg_proc_path(proc_cgroup, first);
+  if (own == NULL) return hull_xstrdup("/");
+  if (strcmp(mnt_root, "/") != 0 && hull_str_has_prefix(own, mnt_root)) {
+    const char *rest = own + strlen(mnt_root);
+    return hull_xstrdup(*rest ? rest : "/");
+  }
+  return hull_steal_ptr(&own);
+}
+
+static int add_hierarchy(struct hull_cgroup *cg, const char *cleaned, const char *proc_cgroup,
+                         const char *root, const char *mp, const char *ctl, struct hull_err **err) {
+  for (size_t i = 0; i < cg->n_v1; i++)
+    if (strcmp(cg->v1[i].controllers, ctl) == 0) return 0; /* mounted twice */
+  _cleanup_free_ char *own = own_cgroup(proc_cgroup, ctl, root);
+  _cleanup_free_ char *inner = hull_cg_resolve(cleaned, own);
+  char *path = hull_xasprintf("%s%s", mp, inner);
+  bool created = false;
+  if (make_dirs(mp, path, hull_cg_list_has(ctl, "cpuset"), &created, err) < 0) {
+    free(path);
+    return -1;
+  }
+  cg->v1 = hull_xrealloc(cg->v1, (cg->n_v1 + 1) * sizeof(*cg->v1));
+  cg->v1[cg->n_v1++] = (struct hull_cg_v1_dir){hull_xstrdup(ctl), path, created};
+  return 0;
+}
+
+int hull_cg_v1_create(struct hull_cgroup *cg, const char *cleaned, struct hull_err **err) {
+  _cleanup_free_ char *mi = hull_read_file("/proc/self/mountinfo", NULL, err);
+  _cleanup_free_ char *pc = mi ? hull_read_file("/proc/self/cgroup", NULL, err) : NULL;
+  if (pc == NULL) return -1;
+  char *save = NULL;
+  int r = 0;
+  for (char *l = strtok_r(mi, "\n", &save); r == 0 && l; l = strtok_r(NULL, "\n", &save)) {
+    _cleanup_free_ char *root = NULL, *mp = NULL, *ctl = NULL;
+    if (hull_cg_parse_mountinfo(l, &root, &mp, &ctl) != 1) continue;
+    if (!hull_str_has_prefix(mp, HULL_CG_ROOT "/") || *ctl == '\0') continue;
+    r = add_hierarchy(cg, cleaned, pc, root, mp, ctl, err);
+  }
+  if (r == 0 && cg->n_v1 == 0) r = hull_err_set(err, ENOENT, "no cgroup v1 hierarchy under %s", HULL_CG_ROOT);
+  if (r < 0) hull_cg_v1_destroy(cg, NULL); /* undo the leaves made so far */
+  return r;
+}
+
+int hull_cg_v1_enter(struct hull_cgroup *cg, pid_t pid, const char *sub, struct hull_err **err) {
+  char buf[32];
+  snprintf(buf, sizeof(buf), "%d", (int)pid);
+  bool sub_found = false;
+  for (size_t i = 0; i < cg->n_v1; i++) {
+    _cleanup_free_ char *dir = sub ? hull_xasprintf("%s/%s", cg->v1[i].path, sub) : NULL;
+    struct stat st;
+    /* A sub-cgroup joins the hierarchies where it exists; elsewhere the
+     * process stays in the container's own cgroup. */
+    bool use_sub = dir && stat(dir, &st) == 0 && S_ISDIR(st.st_mode);
+    sub_found |= use_sub;
+    if (hull_cg_write(use_sub ? dir : cg->v1[i].path, "cgroup.procs", buf, err) < 0) return -1;
+  }
+  if (sub && !sub_found)
+    return hull_err_set(err, ENOENT, "--cgroup %s: no such sub-cgroup in any hierarchy", sub);
+  return 0;
+}
+
+static int sleep_ms(long ms) {
+  struct timespec ts = {ms / 1000, (ms % 1000) * 1000000L};
+  return nanosleep(&ts, NULL);
+}
+
+int hull_cg_v1_freeze(struct hull_cgroup *cg, bool freeze, struct hull_err **err) {
+  const char *dir = hull_cg_v1_dir(cg, "freezer");
+  if (dir == NULL) return hull_err_set(err, ENOTSUP, "no freezer cgroup hierarchy on this host");
+  const char *want = freeze ? "FROZEN" : "THAWED";
+  /* FREEZING can take a while when tasks are in uninterruptible sleep;
+   * re-asking nudges the kernel. Bounded: about 4 s in all. */
+  for (int i = 0; i < 2000; i++) {
+    if (i % 50 == 0 && hull_cg_write(dir, "freezer.state", want, err) < 0) return -1;
+    _cleanup_free_ char *state = hull_cg_read(dir, "freezer.state", err);
+    if (state == NULL) return -1;
+    if (strcmp(state, want) == 0) return 0;
+    sleep_ms(2);
+  }
+  if (freeze) hull_cg_write(dir, "freezer.state", "THAWED", NULL);
+  return hull_err_set(err, ETIMEDOUT, "%s/freezer.state: did not reach %s", dir, want);
+}
+
+int hull_cg_v1_is_frozen(struct hull_cgroup *cg) {
+  const char *dir = hull_cg_v1_dir(cg, "freezer");
+  if (dir == NULL) return -1;
+  _cleanup_free_ char *state = hull_cg_read(dir, "freezer.state", NULL);
+  if (state == NULL) return -1;
+  return strcmp(state, "THAWED") != 0;
+}
+
+int hull_cg_v1_destroy(struct hull_cgroup *cg, struct hull_err **err) {
+  int r = 0;
+  for (size_t i = 0; i < cg->n_v1; i++) {
+    if (!cg->v1[i].created) continue; /* never remove what we did not make */
+    if (hull_cg_rmdir_tree(cg->v1[i].path, err) < 0) r = -1;
+  }
+  return r;
+}
