@@ -164,6 +164,12 @@ static int parse_personality(struct pctx *c, yajl_val obj, struct hull_personali
     return -1;
   pctx_pop(c, o2);
   if (jstrv(c, v, "flags", &p->flags) < 0) return -1;
+  /* runtime-spec 1.3 defines no flag values yet: any one is unknown. */
+  if (p->flags && p->flags[0]) {
+    pctx_key(c, "flags");
+    pctx_index(c, 0);
+    return pctx_fail(c, "unknown personality flag \"%s\"", p->flags[0]);
+  }
   pctx_pop(c, old);
   return 0;
 }

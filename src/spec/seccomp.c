@@ -10,6 +10,15 @@ static bool takes_data(uint32_t action) {
   return action == SCMP_ACT_ERRNO(0) || action == SCMP_ACT_TRACE(0);
 }
 
+/* The action's data is 16 bits wide (SCMP_ACT_ERRNO(x) keeps x & 0xffff):
+ * a larger value would silently become another errno. */
+static int errno_ret(struct pctx *c, yajl_val obj, const char *key, uint32_t *out, bool *has) {
+  uint64_t x = 0;
+  if (juint(c, obj, key, UINT16_MAX, &x, has) < 0) return -1;
+  *out = (uint32_t)x;
+  return 0;
+}
+
 static int enum_str(struct pctx *c, yajl_val obj, const char *key, bool req,
                     const struct enum_entry *table, const char *what, char **name,
                     int64_t *value) {
@@ -67,7 +76,7 @@ static int parse_rule(struct pctx *c, yajl_val v, struct hull_syscall_rule *s) {
   int64_t act;
   if (enum_str(c, v, "action", true, seccomp_actions, "seccomp action", &s->action_name,
                &act) < 0 ||
-      ju32(c, v, "errnoRet", &s->errno_ret, &s->has_errno_ret) < 0)
+      errno_ret(c, v, "errnoRet", &s->errno_ret, &s->has_errno_ret) < 0)
     return -1;
   s->action = (uint32_t)act;
   if (s->has_errno_ret && !takes_data(s->action))
@@ -110,7 +119,7 @@ int parse_seccomp(struct pctx *c, yajl_val v, struct hull_seccomp *s) {
   int64_t act;
   if (enum_str(c, v, "defaultAction", true, seccomp_actions, "seccomp action",
                &s->default_action_name, &act) < 0 ||
-      ju32(c, v, "defaultErrnoRet", &s->default_errno_ret, &s->has_default_errno_ret) < 0 ||
+      errno_ret(c, v, "defaultErrnoRet", &s->default_errno_ret, &s->has_default_errno_ret) < 0 ||
       enum_strv(c, v, "architectures", seccomp_archs, "seccomp architecture",
                 &s->architectures) < 0 ||
       enum_strv(c, v, "flags", seccomp_flags, "seccomp flag", &s->flags) < 0 ||
@@ -124,5 +133,16 @@ int parse_seccomp(struct pctx *c, yajl_val v, struct hull_seccomp *s) {
                          s->default_action_name);
   if (s->listener_path && s->listener_path[0] != '/')
     return pctx_fail_key(c, "listenerPath", "must be absolute, got \"%s\"", s->listener_path);
+  if (s->listener_metadata && s->listener_path == NULL)
+    return pctx_fail_key(c, "listenerMetadata", "set without listenerPath");
+  /* A notifying filter with nobody listening would hang those syscalls. */
+  if (s->default_action == SCMP_ACT_NOTIFY)
+    return pctx_fail_key(c, "defaultAction", "SCMP_ACT_NOTIFY cannot be the default action");
+  for (size_t i = 0; i < s->n_syscalls; i++)
+    if (s->syscalls[i].action == SCMP_ACT_NOTIFY && s->listener_path == NULL) {
+      pctx_key(c, "syscalls");
+      pctx_index(c, i);
+      return pctx_fail_key(c, "action", "SCMP_ACT_NOTIFY needs linux.seccomp.listenerPath");
+    }
   return 0;
 }

@@ -350,6 +350,17 @@ static void hostile_text(void **state) {
   expect_error(two, 10, "config: invalid JSON at line 1, column 11: parse error: premature EOF");
 }
 
+static void sysctl_slash_form_and_ipc(void **state) {
+  struct hull_spec *s = parse_ok(
+      "{\"ociVersion\":\"1.0.0\",\"root\":{\"path\":\"r\"},\"linux\":{"
+      "\"namespaces\":[{\"type\":\"network\"},{\"type\":\"ipc\"},{\"type\":\"uts\"}],"
+      "\"sysctl\":{\"net/ipv4/conf/eth0.100/forwarding\":\"1\",\"kernel/shmmax\":\"1\","
+      "\"fs.mqueue.msg_max\":\"10\",\"kernel.domainname\":\"x\"}}}");
+  assert_int_equal(s->linux_.n_sysctl, 4);
+  assert_string_equal(s->linux_.sysctl[0].key, "net/ipv4/conf/eth0.100/forwarding");
+  hull_spec_free(s);
+}
+
 int main(void) {
   const struct CMUnitTest tests[] = {
       cmocka_unit_test(schema_good_vectors_parse),
@@ -360,6 +371,7 @@ int main(void) {
       cmocka_unit_test(process_and_resources_entry_points),
       cmocka_unit_test(default_spec_parses),
       cmocka_unit_test(hostile_text),
+      cmocka_unit_test(sysctl_slash_form_and_ipc),
   };
   return cmocka_run_group_tests(tests, NULL, NULL);
 }

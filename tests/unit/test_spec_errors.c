@@ -171,6 +171,33 @@ static const struct bad_case cases[] = {
      "linux.seccomp.syscalls[0].args[0].op: unknown seccomp operator \"SCMP_CMP_XX\""},
     {SECCOMP("\"defaultAction\":\"SCMP_ACT_ALLOW\",\"listenerPath\":\"l.sock\""),
      "linux.seccomp.listenerPath: must be absolute, got \"l.sock\""},
+    {SECCOMP("\"defaultAction\":\"SCMP_ACT_NOTIFY\",\"listenerPath\":\"/l\""),
+     "linux.seccomp.defaultAction: SCMP_ACT_NOTIFY cannot be the default action"},
+    {SECCOMP("\"defaultAction\":\"SCMP_ACT_ALLOW\",\"syscalls\":[{\"names\":[\"mount\"],"
+             "\"action\":\"SCMP_ACT_NOTIFY\"}]"),
+     "linux.seccomp.syscalls[0].action: SCMP_ACT_NOTIFY needs linux.seccomp.listenerPath"},
+    {SECCOMP("\"defaultAction\":\"SCMP_ACT_ALLOW\",\"listenerMetadata\":\"x\""),
+     "linux.seccomp.listenerMetadata: set without listenerPath"},
+    {SECCOMP("\"defaultAction\":\"SCMP_ACT_ALLOW\",\"syscalls\":[{\"names\":[\"read\"],"
+             "\"action\":\"SCMP_ACT_ERRNO\",\"errnoRet\":65536}]"),
+     "linux.seccomp.syscalls[0].errnoRet: 65536 out of range [0, 65535]"},
+    {SECCOMP("\"defaultAction\":\"SCMP_ACT_ALLOW\",\"syscalls\":[{\"names\":[\"read\"],"
+             "\"action\":\"SCMP_ACT_KILL\",\"errnoRet\":1}]"),
+     "linux.seccomp.syscalls[0].errnoRet: only valid with SCMP_ACT_ERRNO or SCMP_ACT_TRACE, not SCMP_ACT_KILL"},
+    {LINUX("\"cgroupsPath\":\"/hull/../../escape\""),
+     "linux.cgroupsPath: must not contain \"..\", got \"/hull/../../escape\""},
+    {LINUX("\"namespaces\":[{\"type\":\"network\"}],\"sysctl\":{\"net/ipv4/../../../kernel/panic\":\"1\"}"),
+     "linux.sysctl[\"net/ipv4/../../../kernel/panic\"]: invalid sysctl name \"net/ipv4/../../../kernel/panic\""},
+    {LINUX("\"namespaces\":[{\"type\":\"network\"}],\"sysctl\":{\"net..core\":\"1\"}"),
+     "linux.sysctl[\"net..core\"]: invalid sysctl name \"net..core\""},
+    {RES("\"cpu\":{\"quota\":1000,\"burst\":2000}"),
+     "linux.resources: cpu.burst 2000 exceeds cpu.quota 1000"},
+    {RES("\"memory\":{\"limit\":2000,\"swap\":1000}"),
+     "linux.resources: memory.swap 1000 is below memory.limit 2000 (swap counts memory + swap)"},
+    {LINUX("\"personality\":{\"domain\":\"LINUX\",\"flags\":[\"ADDR_NO_RANDOMIZE\"]}"),
+     "linux.personality.flags[0]: unknown personality flag \"ADDR_NO_RANDOMIZE\""},
+    {"\"hostname\":\"aaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaa\"",
+     "hostname: longer than 64 bytes"},
 };
 
 #define N_CASES (sizeof(cases) / sizeof(cases[0]))
