@@ -6,6 +6,7 @@
  * by anyone else; anything odd is a miss, never an error. */
 #include "security/seccomp_int.h"
 
+#include <dirent.h>
 #include <errno.h>
 #include <fcntl.h>
 #include <seccomp.h>
@@ -13,6 +14,8 @@
 #include <sys/stat.h>
 
 #define CACHE_MAGIC "HULLSCF1"
+/* Profiles in use at once are few; past this many entries the oldest go. */
+#define CACHE_MAX_ENTRIES 64
 
 static char *cache_dir;
 static bool cache_dir_set;
@@ -126,6 +129,43 @@ int hull_seccomp_cache_get(const char *key, size_t keylen, struct hull_seccomp_f
   return 0;
 }
 
+struct cache_entry {
+  char name[32];
+  struct timespec mtime;
+};
+
+static int entry_older(const void *a, const void *b) {
+  const struct cache_entry *x = a, *y = b;
+  if (x->mtime.tv_sec != y->mtime.tv_sec) return x->mtime.tv_sec < y->mtime.tv_sec ? -1 : 1;
+  return (x->mtime.tv_nsec > y->mtime.tv_nsec) - (x->mtime.tv_nsec < y->mtime.tv_nsec);
+}
+
+/* Keeps the cache bounded: only runs on a miss, which already paid for a
+ * compilation. */
+static void prune(const char *dir) {
+  _cleanup_close_ int dfd = open(dir, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+  DIR *d = dfd >= 0 ? fdopendir(fcntl(dfd, F_DUPFD_CLOEXEC, 0)) : NULL;
+  if (d == NULL) return;
+  struct cache_entry *v = NULL;
+  size_t n = 0, cap = 0;
+  for (struct dirent *e; (e = readdir(d));) {
+    struct stat st;
+    size_t len = strlen(e->d_name);
+    if (len < 5 || len >= sizeof(v->name) || strcmp(e->d_name + len - 4, ".bpf") != 0 ||
+        fstatat(dfd, e->d_name, &st, AT_SYMLINK_NOFOLLOW) < 0)
+      continue;
+    if (n == cap) v = hull_xrealloc(v, (cap = cap ? cap * 2 : 64) * sizeof(*v));
+    memcpy(v[n].name, e->d_name, len + 1);
+    v[n++].mtime = st.st_mtim;
+  }
+  closedir(d);
+  if (n > CACHE_MAX_ENTRIES) {
+    qsort(v, n, sizeof(*v), entry_older);
+    for (size_t i = 0; i < n - CACHE_MAX_ENTRIES; i++) unlinkat(dfd, v[i].name, 0);
+  }
+  free(v);
+}
+
 void hull_seccomp_cache_put(const char *key, size_t keylen, const struct hull_seccomp_filter *f) {
   const char *dir = get_cache_dir();
   if (dir == NULL) return;
@@ -145,4 +185,5 @@ void hull_seccomp_cache_put(const char *key, size_t keylen, const struct hull_se
   if (hull_write_file_atomic(path, b.data, b.len, 0600, &err) < 0)
     hull_debug("seccomp cache: %s", err->msg);
   free(b.data);
+  prune(dir);
 }

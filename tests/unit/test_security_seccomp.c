@@ -275,6 +275,23 @@ static void cache_hits_and_refuses_foreign_entries(void **state) {
   assert_int_equal(in_child(d, check_base), 0);
 }
 
+static void cache_stays_bounded(void **state) {
+  static char *names[] = {"getppid", NULL};
+  struct hull_syscall_rule rule = {.names = names, .action = SCMP_ACT_ERRNO(0), .has_errno_ret = true};
+  struct hull_seccomp sc = {.present = true, .default_action = SCMP_ACT_ALLOW, .syscalls = &rule, .n_syscalls = 1};
+  struct hull_err *err = NULL;
+  for (unsigned i = 1; i <= 70; i++) {
+    rule.errno_ret = i;
+    hull_seccomp_filter_free(hull_seccomp_compile(&sc, &err));
+  }
+  assert_null(err);
+  _cleanup_free_ char *cmd = hull_xasprintf("test $(ls %s | wc -l) -eq 64", cache_dir);
+  assert_int_equal(system(cmd), 0);
+  /* The newest entries survived. */
+  _cleanup_seccomp_filter_ struct hull_seccomp_filter *f = hull_seccomp_compile(&sc, &err);
+  assert_true(hull_seccomp_filter_from_cache(f));
+}
+
 static void expect_compile_error(struct hull_seccomp *sc, const char *msg) {
   struct hull_err *err = NULL;
   struct hull_seccomp_filter *f = hull_seccomp_compile(sc, &err);
@@ -366,6 +383,7 @@ int main(void) {
       cmocka_unit_test(default_errno_and_kill),
       cmocka_unit_test(notify_listener_gets_fd_and_state),
       cmocka_unit_test(cache_hits_and_refuses_foreign_entries),
+      cmocka_unit_test(cache_stays_bounded),
       cmocka_unit_test(bad_profiles_are_refused),
       cmocka_unit_test(profile_from_config_json),
       cmocka_unit_test(feature_tables),
