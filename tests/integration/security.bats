@@ -143,3 +143,13 @@ run_in() {
   [ "${lines[1]}" = "from-the-test" ]
   [ "${lines[3]}" = "true" ]
 }
+
+@test "seccomp without noNewPrivileges still loads (before the capabilities drop)" {
+  update_config "$BUNDLE" '.process.noNewPrivileges = false | .linux.seccomp = {"defaultAction": "SCMP_ACT_ALLOW",
+    "syscalls": [{"names": ["mkdir", "mkdirat"], "action": "SCMP_ACT_ERRNO", "errnoRet": 122}]}'
+  run_in 'grep -E "^(Seccomp|NoNewPrivs):" /proc/self/status; mkdir /tmp/x'
+  [ "$status" -ne 0 ]
+  [[ "$output" == *"Seccomp:	2"* ]]
+  [[ "$output" == *"NoNewPrivs:	0"* ]]
+  [[ "$output" == *"Disk quota exceeded"* ]]
+}
