@@ -11,6 +11,7 @@
 #include <linux/mempolicy.h>
 #include <sched.h>
 #include <sys/resource.h>
+#include <sys/mount.h>
 #include <sys/personality.h>
 #include <sys/stat.h>
 #include <sys/syscall.h>
@@ -111,6 +112,44 @@ static void procfs_open_verifies(void **state) {
   hull_err_free(&err);
 }
 
+static int run_child_status(int (*fn)(void));
+
+/* In a private mount namespace (never the host's): a tmpfs over /proc, a
+ * procfs subdirectory bound over /proc, and a file bound over a /proc file
+ * are all refused (CVE-2019-16884, CVE-2025-52881). */
+static int child_fake_procfs(void) {
+  if (unshare(CLONE_NEWNS) < 0 || mount(NULL, "/", NULL, MS_REC | MS_PRIVATE, NULL) < 0) return 10;
+  struct hull_err *err = NULL;
+  char path[64];
+  snprintf(path, sizeof(path), "/proc/%d/oom_score_adj", (int)getpid());
+  /* A file over this process's oom_score_adj. */
+  if (mount("/dev/null", path, NULL, MS_BIND, NULL) < 0) return 11;
+  if (hull_procfs_open("self/oom_score_adj", O_WRONLY, &err) >= 0) return 12;
+  if (err->errnum != EXDEV || !strstr(err->msg, "crosses a mount point")) return 13;
+  hull_err_free(&err);
+  if (umount2(path, MNT_DETACH) < 0) return 14;
+  /* A procfs subdirectory over /proc: procfs, but not its root. */
+  if (mount("/proc/sys", "/proc", NULL, MS_BIND, NULL) < 0) return 15;
+  if (hull_procfs_open("self/oom_score_adj", O_WRONLY, &err) >= 0) return 16;
+  if (!strstr(err->msg, "/proc is not the root of a procfs mount")) return 17;
+  hull_err_free(&err);
+  /* A plain tmpfs over /proc (the "volume over /proc"). */
+  if (mount("tmpfs", "/proc", "tmpfs", 0, NULL) < 0) return 18;
+  if (mkdir("/proc/self", 0755) < 0) return 19;
+  int fd = open("/proc/self/oom_score_adj", O_CREAT | O_WRONLY | O_CLOEXEC, 0644);
+  if (fd < 0) return 20;
+  close(fd);
+  if (hull_procfs_write("self/oom_score_adj", "500", &err) == 0) return 21;
+  if (!strstr(err->msg, "/proc is not on procfs")) return 22;
+  hull_err_free(&err);
+  return 0;
+}
+
+static void procfs_refuses_fakes(void **state) {
+  if (geteuid() != 0) skip();
+  assert_int_equal(run_child_status(child_fake_procfs), 0);
+}
+
 /* Runs fn in a forked child with stdout on a pipe; returns what it printed
  * and its exit status. */
 static char *run_child(int (*fn)(void), int *status) {
@@ -130,6 +169,13 @@ static char *run_child(int (*fn)(void), int *status) {
   close(p[0]);
   assert_int_equal(waitpid(pid, status, 0), pid);
   return out;
+}
+
+static int run_child_status(int (*fn)(void)) {
+  int status;
+  _cleanup_free_ char *out = run_child(fn, &status);
+  if (!WIFEXITED(status)) return -1;
+  return WEXITSTATUS(status);
 }
 
 static int print_status_lines(void) {
@@ -332,6 +378,7 @@ int main(void) {
       cmocka_unit_test(id_list_parsing),
       cmocka_unit_test(mempolicy_flag_names),
       cmocka_unit_test(procfs_open_verifies),
+      cmocka_unit_test(procfs_refuses_fakes),
       cmocka_unit_test(identity_and_caps_in_child),
       cmocka_unit_test(process_attrs_in_child),
       cmocka_unit_test(scheduling_attrs_in_child),
