@@ -1,8 +1,13 @@
-/* delete: placeholder until the lifecycle work lands; refuses with a clear error. */
-#include "cli/cli.h"
+/* delete: removes a stopped (or, with --force, any) container. */
+#include "cli/ctx.h"
+
+static bool force;
 
 static const struct hull_opt *options(void) {
-  static const struct hull_opt table[] = {{NULL, 0, 0, NULL, NULL, NULL}};
+  static const struct hull_opt table[] = {
+      {"force", 'f', HULL_OPT_BOOL, &force, NULL,
+       "kill the container if it runs; succeed when it does not exist"},
+      {NULL, 0, 0, NULL, NULL, NULL}};
   return table;
 }
 
@@ -10,9 +15,12 @@ static int run(struct hull_global *g, int argc, char **argv) {
   int pos;
   int r = hull_cmd_parse(&hull_cmd_delete, options(), argc, argv, &pos);
   if (r) return r == 2 ? 0 : r;
-  hull_error("delete: not implemented yet");
-  return 1;
+  if (hull_cli_nargs(&hull_cmd_delete, argc, pos, 1)) return 1;
+  _cleanup_err_ struct hull_err *err = NULL;
+  struct hull_runtime_ctx ctx = hull_cli_ctx(g);
+  if (hull_container_delete(&ctx, argv[pos], force, &err) < 0) return hull_cmd_fail(err);
+  return 0;
 }
 
-const struct hull_cmd hull_cmd_delete = {"delete", "delete (not implemented yet)", "<container-id>", NULL,
-                                     options, run};
+const struct hull_cmd hull_cmd_delete = {"delete", "delete a container", "[command options] <container-id>",
+                                         NULL, options, run};

@@ -1,18 +1,62 @@
-/* events: placeholder until the lifecycle work lands; refuses with a clear error. */
-#include "cli/cli.h"
+/* events: resource stats of a container, once (--stats) or every
+ * --interval, plus an "oom" line whenever the OOM killer struck. */
+#include "cli/ctx.h"
+
+#include <time.h>
+
+static bool stats;
+static const char *interval;
 
 static const struct hull_opt *options(void) {
-  static const struct hull_opt table[] = {{NULL, 0, 0, NULL, NULL, NULL}};
+  static const struct hull_opt table[] = {
+      {"stats", 0, HULL_OPT_BOOL, &stats, NULL, "print stats once and exit"},
+      {"interval", 0, HULL_OPT_STRING, &interval, "DURATION", "stats interval (default: 5s)"},
+      {NULL, 0, 0, NULL, NULL, NULL}};
   return table;
+}
+
+/* "5s", "500ms", "1m", or bare seconds. */
+static int parse_duration(const char *s, long *ms) {
+  char *end;
+  double v = strtod(s, &end);
+  if (end == s || v < 0) return -1;
+  if (*end == '\0' || strcmp(end, "s") == 0) *ms = (long)(v * 1000);
+  else if (strcmp(end, "ms") == 0) *ms = (long)v;
+  else if (strcmp(end, "m") == 0) *ms = (long)(v * 60000);
+  else return -1;
+  return *ms > 0 ? 0 : -1;
 }
 
 static int run(struct hull_global *g, int argc, char **argv) {
   int pos;
   int r = hull_cmd_parse(&hull_cmd_events, options(), argc, argv, &pos);
   if (r) return r == 2 ? 0 : r;
-  hull_error("events: not implemented yet");
-  return 1;
+  if (hull_cli_nargs(&hull_cmd_events, argc, pos, 1)) return 1;
+  long ms = 5000;
+  if (interval && parse_duration(interval, &ms) < 0) {
+    hull_error("events: --interval: invalid duration \"%s\"", interval);
+    return 1;
+  }
+  _cleanup_err_ struct hull_err *err = NULL;
+  struct hull_runtime_ctx ctx = hull_cli_ctx(g);
+  const char *id = argv[pos];
+  uint64_t ooms = 0, now;
+  bool have_oom = hull_container_oom_count(&ctx, id, &ooms, NULL) == 0;
+  for (;;) {
+    _cleanup_free_ char *line = hull_container_stats_json(&ctx, id, &err);
+    if (line == NULL) return stats ? hull_cmd_fail(err) : (hull_err_free(&err), 0);
+    printf("%s\n", line);
+    fflush(stdout);
+    if (stats) return 0;
+    struct timespec ts = {.tv_sec = ms / 1000, .tv_nsec = (ms % 1000) * 1000000L};
+    nanosleep(&ts, NULL);
+    if (have_oom && hull_container_oom_count(&ctx, id, &now, NULL) == 0 && now > ooms) {
+      printf("{\"type\":\"oom\",\"id\":\"%s\"}\n", id);
+      fflush(stdout);
+      ooms = now;
+    }
+  }
 }
 
-const struct hull_cmd hull_cmd_events = {"events", "events (not implemented yet)", "<container-id>", NULL,
-                                     options, run};
+const struct hull_cmd hull_cmd_events = {"events", "display container events and stats",
+                                         "[command options] <container-id>", NULL, options, run};

@@ -1,5 +1,5 @@
-/* features: placeholder until the lifecycle work lands; refuses with a clear error. */
-#include "cli/cli.h"
+/* features: what this hull supports, as runtime-spec features.md JSON. */
+#include "cli/ctx.h"
 
 static const struct hull_opt *options(void) {
   static const struct hull_opt table[] = {{NULL, 0, 0, NULL, NULL, NULL}};
@@ -7,12 +7,17 @@ static const struct hull_opt *options(void) {
 }
 
 static int run(struct hull_global *g, int argc, char **argv) {
+  (void)g;
   int pos;
   int r = hull_cmd_parse(&hull_cmd_features, options(), argc, argv, &pos);
   if (r) return r == 2 ? 0 : r;
-  hull_error("features: not implemented yet");
-  return 1;
+  if (hull_cli_nargs(&hull_cmd_features, argc, pos, 0)) return 1;
+  _cleanup_err_ struct hull_err *err = NULL;
+  _cleanup_free_ char *json = hull_features_json(&err);
+  if (json == NULL) return hull_cmd_fail(err);
+  printf("%s\n", json);
+  return 0;
 }
 
-const struct hull_cmd hull_cmd_features = {"features", "features (not implemented yet)", "<container-id>", NULL,
-                                     options, run};
+const struct hull_cmd hull_cmd_features = {"features", "show the features hull supports", "",
+                                           NULL, options, run};

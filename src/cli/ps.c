@@ -1,18 +1,114 @@
-/* ps: placeholder until the lifecycle work lands; refuses with a clear error. */
-#include "cli/cli.h"
+/* ps: the processes of a container; json is a bare array of host pids,
+ * table runs the host's ps (args default -ef) and keeps its lines. */
+#include "cli/ctx.h"
+
+#include <errno.h>
+#include <sys/wait.h>
+
+static const char *format;
 
 static const struct hull_opt *options(void) {
-  static const struct hull_opt table[] = {{NULL, 0, 0, NULL, NULL, NULL}};
+  static const struct hull_opt table[] = {
+      {"format", 'f', HULL_OPT_STRING, &format, "table|json", "output format (default: table)"},
+      {NULL, 0, 0, NULL, NULL, NULL}};
   return table;
+}
+
+/* Which whitespace-separated column of the header is "PID". */
+static int pid_column(const char *header) {
+  int col = 0;
+  for (const char *p = header; *p;) {
+    while (*p == ' ') p++;
+    if (*p == '\0' || *p == '\n') break;
+    if (strncmp(p, "PID", 3) == 0 && (p[3] == ' ' || p[3] == '\n' || p[3] == '\0')) return col;
+    while (*p && *p != ' ') p++;
+    col++;
+  }
+  return -1;
+}
+
+static long column_value(const char *line, int col) {
+  const char *p = line;
+  for (int c = 0;; c++) {
+    while (*p == ' ') p++;
+    if (*p == '\0') return -1;
+    if (c == col) return strtol(p, NULL, 10);
+    while (*p && *p != ' ') p++;
+  }
+}
+
+static bool has_pid(const pid_t *pids, size_t n, long pid) {
+  for (size_t i = 0; i < n; i++)
+    if (pids[i] == pid) return true;
+  return false;
+}
+
+static int ps_table(const pid_t *pids, size_t n, char **args, int nargs) {
+  _cleanup_free_ char *cmd = hull_xstrdup("ps");
+  if (nargs == 0) {
+    char *c = hull_xasprintf("%s -ef", cmd);
+    free(cmd);
+    cmd = c;
+  }
+  for (int i = 0; i < nargs; i++) {
+    /* Quote each arg for sh: single quotes, ' as '\''. */
+    _cleanup_free_ char *q = hull_xstrdup("'");
+    for (const char *s = args[i]; *s; s++) {
+      char *nq = *s == '\'' ? hull_xasprintf("%s'\\''", q) : hull_xasprintf("%s%c", q, *s);
+      free(q);
+      q = nq;
+    }
+    char *c = hull_xasprintf("%s %s'", cmd, q);
+    free(cmd);
+    cmd = c;
+  }
+  FILE *f = popen(cmd, "re");
+  if (f == NULL) {
+    hull_error("ps: running %s: %s", cmd, strerror(errno));
+    return 1;
+  }
+  char line[8192];
+  int col = -1;
+  while (fgets(line, sizeof(line), f)) {
+    if (col < 0) {
+      col = pid_column(line);
+      fputs(line, stdout);
+      if (col < 0) {
+        pclose(f);
+        hull_error("ps: no PID column in the output of %s", cmd);
+        return 1;
+      }
+      continue;
+    }
+    if (has_pid(pids, n, column_value(line, col))) fputs(line, stdout);
+  }
+  int st = pclose(f);
+  return WIFEXITED(st) && WEXITSTATUS(st) == 0 ? 0 : 1;
 }
 
 static int run(struct hull_global *g, int argc, char **argv) {
   int pos;
+  format = NULL;
   int r = hull_cmd_parse(&hull_cmd_ps, options(), argc, argv, &pos);
   if (r) return r == 2 ? 0 : r;
-  hull_error("ps: not implemented yet");
-  return 1;
+  if (hull_cli_nargs(&hull_cmd_ps, argc, pos, -1)) return 1;
+  bool json = format && strcmp(format, "json") == 0;
+  if (format && !json && strcmp(format, "table") != 0) {
+    hull_error("ps: --format: expected table or json, got \"%s\"", format);
+    return 1;
+  }
+  _cleanup_err_ struct hull_err *err = NULL;
+  struct hull_runtime_ctx ctx = hull_cli_ctx(g);
+  _cleanup_free_ pid_t *pids = NULL;
+  size_t n;
+  if (hull_container_pids(&ctx, argv[pos], &pids, &n, &err) < 0) return hull_cmd_fail(err);
+  if (!json) return ps_table(pids, n, argv + pos + 1, argc - pos - 1);
+  printf("[");
+  for (size_t i = 0; i < n; i++) printf("%s%d", i ? "," : "", (int)pids[i]);
+  printf("]\n");
+  return 0;
 }
 
-const struct hull_cmd hull_cmd_ps = {"ps", "ps (not implemented yet)", "<container-id>", NULL,
+const struct hull_cmd hull_cmd_ps = {"ps", "list the processes of a container",
+                                     "[command options] <container-id> [ps options]", NULL,
                                      options, run};

@@ -1,8 +1,29 @@
-/* run: placeholder until the lifecycle work lands; refuses with a clear error. */
-#include "cli/cli.h"
+/* run: create + start in one go; in the foreground it forwards signals,
+ * proxies the terminal and exits with the container's status. */
+#include "cli/ctx.h"
+
+static struct hull_create_opts o;
 
 static const struct hull_opt *options(void) {
-  static const struct hull_opt table[] = {{NULL, 0, 0, NULL, NULL, NULL}};
+  static const struct hull_opt table[] = {
+      {"bundle", 'b', HULL_OPT_STRING, &o.bundle, "DIR", "path to the bundle (default: cwd)"},
+      {"pid-file", 0, HULL_OPT_STRING, &o.pid_file, "FILE", "write the init's pid to FILE"},
+      {"console-socket", 0, HULL_OPT_STRING, &o.console_socket, "PATH",
+       "unix socket receiving the pty master (process.terminal)"},
+      {"pidfd-socket", 0, HULL_OPT_STRING, &o.pidfd_socket, "PATH",
+       "unix socket receiving a pidfd of the init (not supported yet: refused)"},
+      {"detach", 'd', HULL_OPT_BOOL, &o.detach, NULL, "detach from the container's process"},
+      {"keep", 0, HULL_OPT_BOOL, &o.keep, NULL, "do not delete the container after it exits"},
+      {"no-subreaper", 0, HULL_OPT_BOOL, &o.no_subreaper, NULL,
+       "do not become a subreaper of the container's processes"},
+      {"no-pivot", 0, HULL_OPT_BOOL, &o.no_pivot, NULL, "do not use pivot_root"},
+      {"no-new-keyring", 0, HULL_OPT_BOOL, &o.no_new_keyring, NULL,
+       "do not create a new session keyring"},
+      {"preserve-fds", 0, HULL_OPT_INT, &o.preserve_fds, "N",
+       "pass N extra fds (from 3) to the container"},
+      {"net", 0, HULL_OPT_STRING, &o.net_mode, "MODE",
+       "network mode for a new netns (overrides annotation run.hull.net)"},
+      {NULL, 0, 0, NULL, NULL, NULL}};
   return table;
 }
 
@@ -10,9 +31,28 @@ static int run(struct hull_global *g, int argc, char **argv) {
   int pos;
   int r = hull_cmd_parse(&hull_cmd_run, options(), argc, argv, &pos);
   if (r) return r == 2 ? 0 : r;
-  hull_error("run: not implemented yet");
-  return 1;
+  if (hull_cli_nargs(&hull_cmd_run, argc, pos, 1)) return 1;
+  _cleanup_err_ struct hull_err *err = NULL;
+  if (o.pidfd_socket) {
+    hull_error("run: --pidfd-socket is not supported yet");
+    return 1;
+  }
+  if (o.preserve_fds < 0) {
+    hull_error("run: --preserve-fds: must not be negative");
+    return 1;
+  }
+  o.run = true;
+  struct hull_runtime_ctx ctx = hull_cli_ctx(g);
+  int code = 0;
+  if (hull_container_create(&ctx, argv[pos], &o, &code, &err) < 0) {
+    hull_cmd_fail(err);
+    return code ? code : 1;
+  }
+  return code;
 }
 
-const struct hull_cmd hull_cmd_run = {"run", "run (not implemented yet)", "<container-id>", NULL,
-                                     options, run};
+const struct hull_cmd hull_cmd_run = {
+    "run", "create and run a container", "[command options] <container-id>",
+    "Creates and starts the container; in the foreground, exits with its status "
+    "(128+N when killed by signal N) and deletes it unless --keep.",
+    options, run};

@@ -1,0 +1,69 @@
+/* init: the shim that runs in the container's namespaces between clone and
+ * execve, its sync protocol with the parent, and OCI hooks. */
+#ifndef HULL_INIT_H
+#define HULL_INIT_H
+
+#include "spec/spec.h"
+#include "storage/storage.h"
+#include "security/security.h"
+
+#include <stdint.h>
+#include <sys/types.h>
+
+/* ---- sync protocol: one SOCK_SEQPACKET message per step ---------------- */
+enum hull_sync_type {
+  HULL_SYNC_EOF = 0,      /* peer closed (the shim exec'd or died) */
+  HULL_SYNC_GO,           /* parent: maps written, cgroup entered */
+  HULL_SYNC_NS_READY,     /* shim: namespaces made, parent may set up net */
+  HULL_SYNC_GO2,          /* parent: hooks done; payload: state JSON */
+  HULL_SYNC_READY,        /* shim: set up, about to wait for start */
+  HULL_SYNC_START,        /* parent (run): exec now */
+  HULL_SYNC_ERROR,        /* payload: error text */
+  HULL_SYNC_PID,          /* payload: decimal pid */
+};
+#define HULL_SYNC_MAX 65536
+
+int hull_sync_send(int fd, enum hull_sync_type type, const char *payload);
+/* Receives one message; *payload (malloc'd, NUL-terminated) may be NULL. */
+int hull_sync_recv(int fd, enum hull_sync_type *type, char **payload, struct hull_err **err);
+/* Waits for `want`; an ERROR message becomes *err with the peer's text,
+ * EOF becomes "<what>: the container init exited". */
+int hull_sync_expect(int fd, enum hull_sync_type want, char **payload, const char *what,
+                     struct hull_err **err);
+/* Reports err to the parent (best effort). */
+void hull_sync_send_error(int fd, const struct hull_err *err);
+
+/* ---- hooks ------------------------------------------------------------- */
+/* Runs every hook of a kind in order, the state JSON on stdin, each
+ * bounded by its timeout. Stops at the first failure. */
+int hull_hooks_run(const struct hull_hooks *hooks, enum hull_hook_kind kind,
+                   const char *state_json, struct hull_err **err);
+const char *hull_hook_kind_name(enum hull_hook_kind kind);
+
+/* ---- the shim ---------------------------------------------------------- */
+struct hull_init_args {
+  const struct hull_spec *spec;
+  const struct hull_process *process;
+  struct hull_rootfs_opts rootfs;
+  int sync_fd;
+  int fifo_fd;            /* O_PATH fd of exec.fifo; -1: run (wait for START) */
+  int console_fd;         /* pty slave, -1: none */
+  int preserve_fds;       /* fds 3..3+n-1 reach the container */
+  char **extra_env;       /* LISTEN_FDS/LISTEN_PID, appended to process env */
+  const struct hull_seccomp_filter *seccomp;
+  unsigned long unshare_flags; /* new namespaces made after clone */
+  int ns_fds[HULL_NS_NTYPES];  /* namespaces to join, -1 none */
+  bool new_time_ns;
+  bool no_new_keyring;
+  bool exec;              /* exec into a running container (no rootfs work) */
+};
+
+/* The shim's main, in the cloned child. Never returns on success (execve);
+ * returns the exit status for _exit on failure, after reporting it. */
+int hull_init_main(struct hull_init_args *a);
+
+/* Resolves args[0] through PATH of env like execvp, as the current user:
+ * errors say "no such file or directory" or "permission denied". */
+char *hull_init_find_exec(const char *arg0, char *const *env, struct hull_err **err);
+
+#endif

@@ -1,0 +1,212 @@
+/* The init shim: runs in the cloned child, inside the new namespaces, and
+ * ends in execve of the container process (DESIGN.md §3). Every failure is
+ * sent to the parent with its real text before the shim exits. */
+#include "init/init.h"
+#include "ns/ns.h"
+
+#include <errno.h>
+#include <fcntl.h>
+#include <sched.h>
+#include <signal.h>
+#include <string.h>
+#include <sys/ioctl.h>
+#include <sys/prctl.h>
+#include <sys/stat.h>
+#include <sys/syscall.h>
+
+/* Joins the namespaces given by path: user first, so the others are
+ * joined with the capabilities it grants; pid is joined by the parent. */
+static int join_namespaces(struct hull_init_args *a, struct hull_err **err) {
+  static const enum hull_ns_type order[] = {HULL_NS_USER, HULL_NS_IPC, HULL_NS_UTS,
+                                            HULL_NS_NET, HULL_NS_CGROUP, HULL_NS_TIME,
+                                            HULL_NS_MNT};
+  for (size_t i = 0; i < sizeof(order) / sizeof(order[0]); i++) {
+    int fd = a->ns_fds[order[i]];
+    if (fd < 0) continue;
+    if (hull_ns_join(fd, order[i], err) < 0) return -1;
+    close(fd);
+    a->ns_fds[order[i]] = -1;
+    if (order[i] == HULL_NS_USER) {
+      /* Become root of the joined user namespace when it maps one. */
+      if (setresgid(0, 0, 0) == 0) setresuid(0, 0, 0);
+    }
+  }
+  return 0;
+}
+
+static int make_namespaces(struct hull_init_args *a, struct hull_err **err) {
+  if (join_namespaces(a, err) < 0) return -1;
+  if (a->unshare_flags && unshare((int)a->unshare_flags) < 0)
+    return hull_err_sys(err, "unshare namespaces (flags 0x%lx)", a->unshare_flags);
+  if (a->new_time_ns && hull_ns_new_time(a->spec->linux_.time_offsets, err) < 0) return -1;
+  return 0;
+}
+
+/* The pty slave becomes the controlling terminal and stdio. */
+static int setup_console(struct hull_init_args *a, struct hull_err **err) {
+  if (a->console_fd < 0) return 0;
+  if (setsid() < 0) return hull_err_sys(err, "setsid");
+  if (ioctl(a->console_fd, TIOCSCTTY, 0) < 0) return hull_err_sys(err, "ioctl TIOCSCTTY");
+  if (a->process->has_console_size) {
+    struct winsize ws = {.ws_row = (unsigned short)a->process->console_height,
+                         .ws_col = (unsigned short)a->process->console_width};
+    ioctl(a->console_fd, TIOCSWINSZ, &ws);
+  }
+  for (int i = 0; i < 3; i++)
+    if (dup2(a->console_fd, i) < 0) return hull_err_sys(err, "dup2 console to %d", i);
+  return 0;
+}
+
+static int write_sysctls(const struct hull_linux *lx, struct hull_err **err) {
+  for (size_t i = 0; i < lx->n_sysctl; i++) {
+    _cleanup_free_ char *path = hull_xasprintf("/proc/sys/%s", lx->sysctl[i].key);
+    for (char *p = path + 10; *p; p++)
+      if (*p == '.') *p = '/';
+    _cleanup_close_ int fd = hull_procfs_open(path, O_WRONLY, err);
+    if (fd < 0) return hull_err_prefix(err, "linux.sysctl.%s", lx->sysctl[i].key);
+    const char *v = lx->sysctl[i].value ? lx->sysctl[i].value : "";
+    if (write(fd, v, strlen(v)) < 0)
+      return hull_err_sys(err, "linux.sysctl.%s: write %s", lx->sysctl[i].key, path);
+  }
+  return 0;
+}
+
+/* Inside the new namespaces: the root filesystem and what sits in it. */
+static int setup_container(struct hull_init_args *a, const char *state_json,
+                           struct hull_err **err) {
+  const struct hull_spec *spec = a->spec;
+  if (hull_rootfs_prepare(spec, &a->rootfs, err) < 0) return -1;
+  if (hull_hooks_run(&spec->hooks, HULL_HOOK_CREATE_CONTAINER, state_json, err) < 0) return -1;
+  if (hull_rootfs_finish(spec, &a->rootfs, err) < 0) return -1;
+  bool uts = (a->unshare_flags & CLONE_NEWUTS) != 0;
+  if (uts && spec->hostname && sethostname(spec->hostname, strlen(spec->hostname)) < 0)
+    return hull_err_sys(err, "sethostname \"%s\"", spec->hostname);
+  if (uts && spec->domainname && setdomainname(spec->domainname, strlen(spec->domainname)) < 0)
+    return hull_err_sys(err, "setdomainname \"%s\"", spec->domainname);
+  return write_sysctls(&spec->linux_, err);
+}
+
+/* In the container's root: the cwd must be reachable from it. */
+static int enter_cwd(const struct hull_process *p, struct hull_err **err) {
+  const char *cwd = p->cwd && *p->cwd ? p->cwd : "/";
+  if (chdir(cwd) < 0) return hull_err_sys(err, "process.cwd: chdir %s", cwd);
+  char buf[4096];
+  if (getcwd(buf, sizeof(buf)) == NULL)
+    return hull_err_sys(err, "process.cwd: %s is outside the container's root", cwd);
+  return 0;
+}
+
+/* Identity, caps, no_new_privs, seccomp (last). */
+static int drop_privileges(struct hull_init_args *a, int *notify_fd, struct hull_err **err) {
+  const struct hull_process *p = a->process;
+  const struct hull_linux *lx = &a->spec->linux_;
+  if (hull_process_apply_attrs(p, lx, err) < 0) return -1;
+  if (hull_lsm_set_exec_label(p->apparmor_profile, p->selinux_label, err) < 0) return -1;
+  if (hull_identity_apply(p, err) < 0) return -1;
+  if (enter_cwd(p, err) < 0) return -1;
+  if (hull_caps_apply(&p->caps, err) < 0) return -1;
+  if (p->no_new_privileges && prctl(PR_SET_NO_NEW_PRIVS, 1, 0, 0, 0) < 0)
+    return hull_err_sys(err, "prctl PR_SET_NO_NEW_PRIVS");
+  *notify_fd = -1;
+  if (a->seccomp && hull_seccomp_load(a->seccomp, notify_fd, err) < 0) return -1;
+  return 0;
+}
+
+/* Every fd >= 3 goes but the preserved ones (which lose CLOEXEC), the sync
+ * socket and the fifo (both CLOEXEC: they vanish at execve). */
+static void close_fds(struct hull_init_args *a) {
+  int keep[4 + 256];
+  size_t n = 0;
+  keep[n++] = a->sync_fd;
+  if (a->fifo_fd >= 0) keep[n++] = a->fifo_fd;
+  if (hull_log_fd() >= 0) keep[n++] = hull_log_fd();
+  for (int i = 0; i < a->preserve_fds && n < sizeof(keep) / sizeof(keep[0]); i++) {
+    keep[n++] = 3 + i;
+    int fl = fcntl(3 + i, F_GETFD);
+    if (fl >= 0) fcntl(3 + i, F_SETFD, fl & ~FD_CLOEXEC);
+  }
+  hull_close_fds_from(3, keep, n);
+}
+
+static char **build_env(const struct hull_init_args *a) {
+  char **env = hull_xcalloc(1, sizeof(char *));
+  for (size_t i = 0; a->process->env && a->process->env[i]; i++)
+    hull_strv_append(&env, a->process->env[i]);
+  for (size_t i = 0; a->extra_env && a->extra_env[i]; i++) hull_strv_append(&env, a->extra_env[i]);
+  return env;
+}
+
+/* create: block until `start` opens the fifo for reading, then tell it. */
+static int wait_start(struct hull_init_args *a, struct hull_err **err) {
+  if (a->fifo_fd < 0) return hull_sync_expect(a->sync_fd, HULL_SYNC_START, NULL, "start", err);
+  char path[64];
+  snprintf(path, sizeof(path), "/proc/self/fd/%d", a->fifo_fd);
+  int fd = open(path, O_WRONLY | O_CLOEXEC);
+  if (fd < 0) return hull_err_sys(err, "open exec.fifo");
+  if (write(fd, "0", 1) < 0) hull_err_sys(err, "write exec.fifo");
+  close(fd);
+  close(a->fifo_fd);
+  return 0;
+}
+
+/* Everything from the namespaces to the point of waiting for start. */
+static int prepare(struct hull_init_args *a, char **state_json, char **exe, char ***env,
+                   struct hull_err **err) {
+  if (hull_sync_expect(a->sync_fd, HULL_SYNC_GO, NULL, "init", err) < 0) return -1;
+  if (make_namespaces(a, err) < 0) return -1;
+  if (!a->exec) {
+    if (hull_sync_send(a->sync_fd, HULL_SYNC_NS_READY, NULL) < 0)
+      return hull_err_sys(err, "sync: send");
+    if (hull_sync_expect(a->sync_fd, HULL_SYNC_GO2, state_json, "init", err) < 0) return -1;
+  }
+  if (setup_console(a, err) < 0) return -1;
+  if (!a->exec && setup_container(a, *state_json, err) < 0) return -1;
+  if (!a->no_new_keyring && !a->exec)
+    syscall(SYS_keyctl, 1 /* KEYCTL_JOIN_SESSION_KEYRING */, NULL); /* best effort */
+  int notify_fd;
+  if (drop_privileges(a, &notify_fd, err) < 0) return -1;
+  if (notify_fd >= 0) {
+    int r = hull_seccomp_send_listener(a->spec->linux_.seccomp.listener_path, notify_fd,
+                                       *state_json ? *state_json : "{}", err);
+    close(notify_fd);
+    if (r < 0) return -1;
+  }
+  *env = build_env(a);
+  *exe = hull_init_find_exec(a->process->args[0], *env, err);
+  if (*exe == NULL) return -1;
+  if (a->fifo_fd >= 0) {
+    char path[64];
+    snprintf(path, sizeof(path), "/proc/self/fd/%d", a->fifo_fd);
+    if (access(path, F_OK) < 0) return hull_err_sys(err, "exec.fifo: %s", path);
+  }
+  close_fds(a);
+  return 0;
+}
+
+int hull_init_main(struct hull_init_args *a) {
+  _cleanup_err_ struct hull_err *err = NULL;
+  _cleanup_free_ char *state_json = NULL, *exe = NULL;
+  _cleanup_strv_ char **env = NULL;
+  /* No container process may open /proc/<shim>/exe (CVE-2019-5736). */
+  prctl(PR_SET_DUMPABLE, 0, 0, 0, 0);
+  prctl(PR_SET_PDEATHSIG, SIGKILL, 0, 0, 0);
+  if (prepare(a, &state_json, &exe, &env, &err) < 0) {
+    hull_sync_send_error(a->sync_fd, err);
+    return 1;
+  }
+  /* create returns after READY and the shim lives on without it; the
+   * death signal also survives execve, so it goes before either. */
+  prctl(PR_SET_PDEATHSIG, 0, 0, 0, 0);
+  if (hull_sync_send(a->sync_fd, HULL_SYNC_READY, NULL) < 0) return 1;
+  if (!a->exec) {
+    if (wait_start(a, &err) < 0 ||
+        hull_hooks_run(&a->spec->hooks, HULL_HOOK_START_CONTAINER, state_json, &err) < 0) {
+      hull_sync_send_error(a->sync_fd, err);
+      return 1;
+    }
+  }
+  execve(exe, a->process->args, env);
+  hull_err_sys(&err, "exec \"%s\"", exe);
+  hull_sync_send_error(a->sync_fd, err);
+  return errno == ENOENT ? 127 : 126;
+}

@@ -1,0 +1,99 @@
+/* Terminals: a pty from the host's /dev/ptmx, the master sent to the
+ * --console-socket (SCM_RIGHTS) or proxied by a foreground run/exec. */
+#include "runtime/console.h"
+
+#include <errno.h>
+#include <fcntl.h>
+#include <poll.h>
+#include <string.h>
+#include <sys/ioctl.h>
+#include <sys/socket.h>
+#include <sys/un.h>
+#include <termios.h>
+
+int hull_pty_open(int *master, int *slave, struct hull_err **err) {
+  _cleanup_close_ int m = open("/dev/ptmx", O_RDWR | O_NOCTTY | O_CLOEXEC);
+  if (m < 0) return hull_err_sys(err, "open /dev/ptmx");
+  int unlock = 0;
+  if (ioctl(m, TIOCSPTLCK, &unlock) < 0) return hull_err_sys(err, "unlock pty");
+  int s = ioctl(m, TIOCGPTPEER, O_RDWR | O_NOCTTY | O_CLOEXEC);
+  if (s < 0) return hull_err_sys(err, "open pty peer");
+  *master = hull_steal_fd(&m);
+  *slave = s;
+  return 0;
+}
+
+int hull_console_send(const char *socket_path, int master, struct hull_err **err) {
+  struct sockaddr_un addr = {.sun_family = AF_UNIX};
+  if (strlen(socket_path) >= sizeof(addr.sun_path))
+    return hull_err_set(err, ENAMETOOLONG, "--console-socket %s: path too long", socket_path);
+  strcpy(addr.sun_path, socket_path);
+  _cleanup_close_ int fd = socket(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0);
+  if (fd < 0) return hull_err_sys(err, "--console-socket: socket");
+  if (connect(fd, (struct sockaddr *)&addr, sizeof(addr)) < 0)
+    return hull_err_sys(err, "--console-socket: connect %s", socket_path);
+  char name[] = "/dev/ptmx";
+  struct iovec iov = {.iov_base = name, .iov_len = sizeof(name) - 1};
+  union {
+    char buf[CMSG_SPACE(sizeof(int))];
+    struct cmsghdr align;
+  } u;
+  memset(&u, 0, sizeof(u));
+  struct msghdr msg = {.msg_iov = &iov, .msg_iovlen = 1, .msg_control = u.buf,
+                       .msg_controllen = sizeof(u.buf)};
+  struct cmsghdr *c = CMSG_FIRSTHDR(&msg);
+  c->cmsg_level = SOL_SOCKET;
+  c->cmsg_type = SCM_RIGHTS;
+  c->cmsg_len = CMSG_LEN(sizeof(int));
+  memcpy(CMSG_DATA(c), &master, sizeof(int));
+  if (sendmsg(fd, &msg, MSG_NOSIGNAL) < 0)
+    return hull_err_sys(err, "--console-socket: send to %s", socket_path);
+  return 0;
+}
+
+int hull_tty_raw(int fd, struct termios *saved) {
+  if (!isatty(fd) || tcgetattr(fd, saved) < 0) return -1;
+  struct termios t = *saved;
+  cfmakeraw(&t);
+  t.c_oflag |= OPOST; /* keep output processing as runc does */
+  return tcsetattr(fd, TCSANOW, &t);
+}
+
+void hull_tty_copy_size(int from, int to) {
+  struct winsize ws;
+  if (ioctl(from, TIOCGWINSZ, &ws) == 0) ioctl(to, TIOCSWINSZ, &ws);
+}
+
+/* Copies what is readable from in to out; -1 on EOF/error. */
+static int pump(int in, int out) {
+  char buf[8192];
+  ssize_t r = read(in, buf, sizeof(buf));
+  if (r < 0 && (errno == EINTR || errno == EAGAIN)) return 0;
+  if (r <= 0) return -1;
+  return hull_write_all(out, buf, (size_t)r) < 0 ? -1 : 0;
+}
+
+int hull_tty_proxy_step(int master, bool *stdin_open, int timeout_ms) {
+  struct pollfd p[2] = {{.fd = master, .events = POLLIN},
+                        {.fd = *stdin_open ? 0 : -1, .events = POLLIN}};
+  int r = poll(p, 2, timeout_ms);
+  if (r <= 0) return 0;
+  if (p[1].revents & (POLLIN | POLLHUP)) {
+    if (pump(0, master) < 0) *stdin_open = false;
+  }
+  if (p[0].revents & POLLIN) {
+    if (pump(master, 1) < 0) return -1;
+  } else if (p[0].revents & (POLLHUP | POLLERR)) {
+    return -1;
+  }
+  return 0;
+}
+
+void hull_tty_drain(int master) {
+  int fl = fcntl(master, F_GETFL);
+  fcntl(master, F_SETFL, fl | O_NONBLOCK);
+  while (pump(master, 1) == 0) {
+    struct pollfd p = {.fd = master, .events = POLLIN};
+    if (poll(&p, 1, 0) <= 0 || !(p.revents & POLLIN)) break;
+  }
+}

@@ -1,0 +1,297 @@
+/* create and run, parent side (DESIGN.md §3): state dir, cgroup, clone3 of
+ * the init shim, maps, network, hooks, state.json, pid file. Any failure
+ * undoes everything made so far and reports the shim's real error text. */
+#include "runtime/create.h"
+#include "runtime/console.h"
+#include "init/init.h"
+#include "net/net.h"
+#include "ns/ns.h"
+
+#include <errno.h>
+#include <fcntl.h>
+#include <limits.h>
+#include <pwd.h>
+#include <sched.h>
+#include <signal.h>
+#include <string.h>
+#include <sys/socket.h>
+#include <sys/stat.h>
+#include <sys/syscall.h>
+#include <sys/wait.h>
+
+void hull_create_job_free(struct hull_create_job *j) {
+  if (j->sync_fd >= 0) close(j->sync_fd);
+  if (j->fifo_fd >= 0) close(j->fifo_fd);
+  if (j->master >= 0) close(j->master);
+  if (j->slave >= 0) close(j->slave);
+  for (int i = 0; i < HULL_NS_NTYPES; i++)
+    if (j->ns_fds[i] >= 0) close(j->ns_fds[i]);
+  if (j->seccomp) hull_seccomp_filter_free(j->seccomp);
+  if (j->cg) hull_cgroup_free(j->cg);
+  hull_strv_free(j->extra_env);
+  hull_spec_free(j->spec);
+  free(j->config_text);
+  free(j->bundle);
+  free(j->rootfs);
+  hull_container_close(j->c);
+}
+
+static int load_bundle(struct hull_create_job *j, struct hull_err **err) {
+  char buf[PATH_MAX];
+  const char *b = j->opts->bundle && *j->opts->bundle ? j->opts->bundle : ".";
+  if (realpath(b, buf) == NULL) return hull_err_sys(err, "bundle %s", b);
+  j->bundle = hull_xstrdup(buf);
+  _cleanup_free_ char *cfg = hull_xasprintf("%s/config.json", j->bundle);
+  size_t len;
+  j->config_text = hull_read_file(cfg, &len, err);
+  if (j->config_text == NULL) return -1;
+  j->spec = hull_spec_parse(j->config_text, len, err);
+  if (j->spec == NULL) return hull_err_prefix(err, "%s", cfg);
+  if (!j->spec->has_process || j->spec->process.args == NULL || !j->spec->process.args[0])
+    return hull_err_set(err, EINVAL, "%s: process.args: the container needs a process", cfg);
+  const char *rp = j->spec->root_path ? j->spec->root_path : "rootfs";
+  _cleanup_free_ char *rootfs = rp[0] == '/' ? hull_xstrdup(rp)
+                                             : hull_xasprintf("%s/%s", j->bundle, rp);
+  if (realpath(rootfs, buf) == NULL) return hull_err_sys(err, "root.path %s", rootfs);
+  j->rootfs = hull_xstrdup(buf);
+  return 0;
+}
+
+static char *owner_name(void) {
+  struct passwd *pw = getpwuid(geteuid());
+  return hull_xstrdup(pw && pw->pw_name ? pw->pw_name : "");
+}
+
+/* The state dir with config.json and a first state.json ("creating"), so
+ * a create killed at any later point leaves what delete --force needs. */
+static int init_state(struct hull_create_job *j, struct hull_err **err) {
+  j->c = hull_container_new(j->ctx->root, j->id, err);
+  if (j->c == NULL) return -1;
+  j->made_dir = true;
+  _cleanup_free_ char *cfg = hull_xasprintf("%s/config.json", j->c->dir);
+  if (hull_write_file_atomic(cfg, j->config_text, strlen(j->config_text), 0600, err) < 0)
+    return -1;
+  struct hull_state *st = hull_xcalloc(1, sizeof(*st));
+  j->c->state = st;
+  st->id = hull_xstrdup(j->id);
+  st->creating = true;
+  st->bundle = hull_xstrdup(j->bundle);
+  st->rootfs = hull_xstrdup(j->rootfs);
+  struct timespec now;
+  clock_gettime(CLOCK_REALTIME, &now);
+  char tbuf[64];
+  hull_format_time(tbuf, sizeof(tbuf), &now);
+  st->created = hull_xstrdup(tbuf);
+  st->owner = owner_name();
+  st->cgroup_manager = hull_xstrdup(j->ctx->cgroup_manager);
+  st->rootless = j->ctx->rootless;
+  st->net_mode = j->opts->net_mode ? hull_xstrdup(j->opts->net_mode) : NULL;
+  st->annotations = hull_xcalloc(j->spec->n_annotations + 1, sizeof(*st->annotations));
+  for (size_t i = 0; i < j->spec->n_annotations; i++) {
+    st->annotations[i].key = hull_xstrdup(j->spec->annotations[i].key);
+    st->annotations[i].value = hull_xstrdup(j->spec->annotations[i].value ? j->spec->annotations[i].value : "");
+  }
+  st->n_annotations = j->spec->n_annotations;
+  const struct hull_namespace *net = hull_spec_namespace(j->spec, HULL_NS_NET);
+  st->netns_new = net && net->path == NULL;
+  return hull_container_save(j->c, err);
+}
+
+static int setup_cgroup(struct hull_create_job *j, struct hull_err **err) {
+  const struct hull_linux *lx = &j->spec->linux_;
+  const struct hull_resources *res = lx->has_resources ? &lx->resources : NULL;
+  j->cg = hull_cgroup_create(j->ctx->cgroup_manager, lx->cgroups_path, j->id, j->ctx->rootless,
+                             res, err);
+  if (j->cg == NULL) return -1;
+  j->c->state->cgroup = hull_cgroup_serialize(j->cg);
+  if (hull_container_save(j->c, err) < 0) return -1;
+  if (res && hull_cgroup_apply(j->cg, res, false, err) < 0) return -1;
+  return 0;
+}
+
+/* LISTEN_FDS from systemd socket activation reach the container as
+ * fds 3.., with LISTEN_PID rewritten to the container's init (pid 1). */
+static void listen_fds(struct hull_create_job *j) {
+  const char *lf = getenv("LISTEN_FDS");
+  uint64_t n;
+  j->preserve = j->opts->preserve_fds > 0 ? j->opts->preserve_fds : 0;
+  if (lf == NULL || hull_parse_uint64(lf, &n) < 0 || n == 0 || n > 256) return;
+  _cleanup_free_ char *a = hull_xasprintf("LISTEN_FDS=%u", (unsigned)n);
+  hull_strv_append(&j->extra_env, a);
+  hull_strv_append(&j->extra_env, "LISTEN_PID=1");
+  if ((int)n > j->preserve) j->preserve = (int)n;
+}
+
+/* Namespaces given by path are opened now; pid is joined by this process
+ * (it only changes where our children go), the rest by the shim. */
+static int open_namespaces(struct hull_create_job *j, struct hull_err **err) {
+  const struct hull_linux *lx = &j->spec->linux_;
+  for (size_t i = 0; i < lx->n_namespaces; i++) {
+    const struct hull_namespace *ns = &lx->namespaces[i];
+    if (ns->path == NULL) {
+      if (ns->type == HULL_NS_PID) j->clone_flags |= CLONE_NEWPID;
+      else if (ns->type == HULL_NS_USER) j->clone_flags |= CLONE_NEWUSER;
+      else if (ns->type == HULL_NS_TIME) j->new_time = true;
+      else j->unshare_flags |= hull_ns_clone_flag(ns->type);
+      continue;
+    }
+    j->ns_fds[ns->type] = hull_ns_open(ns->path, ns->type, err);
+    if (j->ns_fds[ns->type] < 0) return hull_err_prefix(err, "linux.namespaces[%zu]", i);
+  }
+  if (j->ns_fds[HULL_NS_PID] >= 0) {
+    if (hull_ns_join(j->ns_fds[HULL_NS_PID], HULL_NS_PID, err) < 0) return -1;
+    close(j->ns_fds[HULL_NS_PID]);
+    j->ns_fds[HULL_NS_PID] = -1;
+  }
+  return 0;
+}
+
+static int prepare_io(struct hull_create_job *j, struct hull_err **err) {
+  const struct hull_process *p = &j->spec->process;
+  if (p->terminal && j->opts->console_socket == NULL && !(j->opts->run && !j->opts->detach))
+    return hull_err_set(err, EINVAL,
+                        "process.terminal is true: --console-socket is required when detached");
+  if (!p->terminal && j->opts->console_socket)
+    return hull_err_set(err, EINVAL, "--console-socket given but process.terminal is false");
+  if (p->terminal && hull_pty_open(&j->master, &j->slave, err) < 0) return -1;
+  if (!j->opts->run) {
+    _cleanup_free_ char *fifo = hull_xasprintf("%s/exec.fifo", j->c->dir);
+    if (mkfifo(fifo, 0622) < 0) return hull_err_sys(err, "mkfifo %s", fifo);
+    j->fifo_fd = open(fifo, O_PATH | O_CLOEXEC);
+    if (j->fifo_fd < 0) return hull_err_sys(err, "open %s", fifo);
+  }
+  if (j->spec->linux_.seccomp.present) {
+    j->seccomp = hull_seccomp_compile(&j->spec->linux_.seccomp, err);
+    if (j->seccomp == NULL) return hull_err_prefix(err, "linux.seccomp");
+  }
+  listen_fds(j);
+  return open_namespaces(j, err);
+}
+
+struct clone_args_v2 {
+  uint64_t flags, pidfd, child_tid, parent_tid, exit_signal, stack, stack_size, tls, set_tid,
+      set_tid_size, cgroup;
+};
+#ifndef CLONE_INTO_CGROUP
+#define CLONE_INTO_CGROUP 0x200000000ULL
+#endif
+
+static int spawn(struct hull_create_job *j, struct hull_err **err) {
+  int sp[2];
+  if (socketpair(AF_UNIX, SOCK_SEQPACKET | SOCK_CLOEXEC, 0, sp) < 0)
+    return hull_err_sys(err, "socketpair");
+  struct clone_args_v2 ca = {.flags = j->clone_flags, .exit_signal = SIGCHLD};
+  int cgfd = hull_cgroup_fd(j->cg);
+  if (cgfd >= 0) {
+    ca.flags |= CLONE_INTO_CGROUP;
+    ca.cgroup = (uint64_t)cgfd;
+  }
+  pid_t pid = (pid_t)syscall(SYS_clone3, &ca, sizeof(ca));
+  if (pid < 0) {
+    close(sp[0]);
+    close(sp[1]);
+    return hull_err_sys(err, "clone3 (flags 0x%llx)", (unsigned long long)ca.flags);
+  }
+  if (pid == 0) {
+    close(sp[0]);
+    struct hull_init_args a = {
+        .spec = j->spec, .process = &j->spec->process, .sync_fd = sp[1],
+        .fifo_fd = j->fifo_fd, .console_fd = j->slave, .preserve_fds = j->preserve,
+        .extra_env = j->extra_env, .seccomp = j->seccomp, .unshare_flags = j->unshare_flags,
+        .new_time_ns = j->new_time, .no_new_keyring = j->opts->no_new_keyring,
+        .rootfs = {.rootfs = j->rootfs, .no_pivot = j->opts->no_pivot, .console_fd = j->slave,
+                   .new_userns = (j->clone_flags & CLONE_NEWUSER) || j->ns_fds[HULL_NS_USER] >= 0,
+                   .rootless = j->ctx->rootless}};
+    memcpy(a.ns_fds, j->ns_fds, sizeof(a.ns_fds));
+    _exit(hull_init_main(&a));
+  }
+  close(sp[1]);
+  j->sync_fd = sp[0];
+  j->pid = pid;
+  struct hull_state *st = j->c->state;
+  st->pid = pid;
+  if (hull_pid_start_time(pid, &st->start_time) < 0)
+    return hull_err_set(err, ESRCH, "the container init (pid %d) died at once", (int)pid);
+  return hull_container_save(j->c, err);
+}
+
+/* Parent half of the sync protocol, up to the shim's READY. */
+static int parent_sync(struct hull_create_job *j, struct hull_err **err) {
+  const struct hull_linux *lx = &j->spec->linux_;
+  if ((j->clone_flags & CLONE_NEWUSER) &&
+      hull_ns_write_maps(j->pid, lx, geteuid() != 0, err) < 0)
+    return -1;
+  if (hull_cgroup_fd(j->cg) < 0 && hull_cgroup_enter(j->cg, j->pid, NULL, err) < 0) return -1;
+  if (hull_sync_send(j->sync_fd, HULL_SYNC_GO, NULL) < 0) return hull_err_sys(err, "sync: send");
+  if (hull_sync_expect(j->sync_fd, HULL_SYNC_NS_READY, NULL, "create", err) < 0) return -1;
+  struct hull_state *st = j->c->state;
+  if (st->netns_new) {
+    struct hull_net_ctx nctx = {.id = j->id, .state_root = j->ctx->root, .state_dir = j->c->dir,
+                                .net_mode = j->opts->net_mode, .pid = j->pid};
+    st->net_setup = true; /* before: a partial setup is torn down too */
+    if (hull_container_save(j->c, err) < 0) return -1;
+    if (hull_net_setup(j->spec, &nctx, err) < 0) return -1;
+  }
+  _cleanup_free_ char *state = hull_hook_state(st, HULL_STATUS_CREATING);
+  if (hull_hooks_run(&j->spec->hooks, HULL_HOOK_PRESTART, state, err) < 0 ||
+      hull_hooks_run(&j->spec->hooks, HULL_HOOK_CREATE_RUNTIME, state, err) < 0)
+    return -1;
+  if (hull_sync_send(j->sync_fd, HULL_SYNC_GO2, state) < 0) return hull_err_sys(err, "sync: send");
+  if (j->master >= 0 && j->opts->console_socket &&
+      hull_console_send(j->opts->console_socket, j->master, err) < 0)
+    return -1;
+  if (j->slave >= 0) {
+    close(j->slave);
+    j->slave = -1;
+  }
+  return hull_sync_expect(j->sync_fd, HULL_SYNC_READY, NULL, "create", err);
+}
+
+int hull_pid_file_write(const char *path, pid_t pid, struct hull_err **err) {
+  char buf[32];
+  int n = snprintf(buf, sizeof(buf), "%d", (int)pid);
+  if (hull_write_file_atomic(path, buf, (size_t)n, 0644, err) < 0)
+    return hull_err_prefix(err, "--pid-file");
+  return 0;
+}
+
+static int finish(struct hull_create_job *j, struct hull_err **err) {
+  j->c->state->creating = false;
+  if (hull_container_save(j->c, err) < 0) return -1;
+  if (j->opts->pid_file && hull_pid_file_write(j->opts->pid_file, j->pid, err) < 0) return -1;
+  return 0;
+}
+
+/* A failure: the shim dies, everything made goes. */
+static void undo(struct hull_create_job *j) {
+  if (j->pid > 0) {
+    kill(j->pid, SIGKILL);
+    waitpid(j->pid, NULL, 0);
+  }
+  if (j->c && j->made_dir) {
+    _cleanup_err_ struct hull_err *e = NULL;
+    j->c->state->creating = true; /* no poststop for what never ran */
+    if (j->cg && j->c->state->cgroup == NULL) j->c->state->cgroup = hull_cgroup_serialize(j->cg);
+    if (hull_container_teardown(j->c, j->spec, &e) < 0) hull_warn("cleanup: %s", e->msg);
+  }
+}
+
+int hull_create_job_run(struct hull_create_job *j, struct hull_err **err) {
+  if (load_bundle(j, err) < 0) return -1;
+  if (init_state(j, err) < 0 || setup_cgroup(j, err) < 0 || prepare_io(j, err) < 0 ||
+      spawn(j, err) < 0 || parent_sync(j, err) < 0 || finish(j, err) < 0) {
+    undo(j);
+    return -1;
+  }
+  return 0;
+}
+
+void hull_create_job_init(struct hull_create_job *j, const struct hull_runtime_ctx *ctx,
+                          const char *id, const struct hull_create_opts *opts) {
+  memset(j, 0, sizeof(*j));
+  j->ctx = ctx;
+  j->id = id;
+  j->opts = opts;
+  j->sync_fd = j->fifo_fd = j->master = j->slave = -1;
+  for (int i = 0; i < HULL_NS_NTYPES; i++) j->ns_fds[i] = -1;
+}

@@ -1,0 +1,34 @@
+/* Internal to runtime/: one create or run in progress. */
+#ifndef HULL_RUNTIME_CREATE_H
+#define HULL_RUNTIME_CREATE_H
+
+#include "runtime/internal.h"
+#include "security/security.h"
+
+struct hull_create_job {
+  const struct hull_runtime_ctx *ctx;
+  const char *id;
+  const struct hull_create_opts *opts;
+  struct hull_container *c;
+  bool made_dir;
+  struct hull_spec *spec;
+  char *config_text;
+  char *bundle, *rootfs;
+  struct hull_cgroup *cg;
+  struct hull_seccomp_filter *seccomp;
+  int sync_fd, fifo_fd, master, slave;
+  int ns_fds[HULL_NS_NTYPES];
+  unsigned long clone_flags, unshare_flags;
+  bool new_time;
+  int preserve;
+  char **extra_env;
+  pid_t pid;
+};
+
+void hull_create_job_init(struct hull_create_job *j, const struct hull_runtime_ctx *ctx,
+                          const char *id, const struct hull_create_opts *opts);
+/* Everything up to the shim's READY; undone on failure. */
+int hull_create_job_run(struct hull_create_job *j, struct hull_err **err);
+void hull_create_job_free(struct hull_create_job *j);
+
+#endif

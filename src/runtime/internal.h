@@ -1,0 +1,34 @@
+/* Internal to runtime/: shared between the lifecycle files. */
+#ifndef HULL_RUNTIME_INTERNAL_H
+#define HULL_RUNTIME_INTERNAL_H
+
+#include "runtime/runtime.h"
+#include "cgroup/cgroup.h"
+
+/* The saved config.json of the container (NULL with *err when unreadable). */
+struct hull_spec *hull_container_spec(const struct hull_container *c, struct hull_err **err);
+
+/* Kills whatever is left of the container, then undoes everything it
+ * owns: network, cgroup, poststop hooks (when it ever ran), state dir.
+ * spec may be NULL (half-made container). Keeps going on errors and
+ * reports the first. */
+int hull_container_teardown(struct hull_container *c, const struct hull_spec *spec,
+                            struct hull_err **err);
+
+/* Sends sig to the init process, checking its start time through a pidfd
+ * so a recycled pid is never signalled. */
+int hull_state_signal(const struct hull_state *st, int sig, struct hull_err **err);
+
+struct hull_cgroup *hull_state_cgroup(const struct hull_state *st, struct hull_err **err);
+
+/* Writes a pid file atomically: the decimal pid, no newline. */
+int hull_pid_file_write(const char *path, pid_t pid, struct hull_err **err);
+
+/* Waits for a child we forked/cloned, forwarding signals and proxying a
+ * pty master (-1: none). Returns the shell-style exit code. */
+int hull_wait_foreground(pid_t pid, int master, bool reap_all);
+
+/* The OCI state JSON handed to hooks. */
+char *hull_hook_state(const struct hull_state *st, enum hull_status status);
+
+#endif

@@ -1,0 +1,127 @@
+/* kill, pause/resume, ps, update, stats: operations on a live container. */
+#include "runtime/internal.h"
+
+#include <errno.h>
+#include <signal.h>
+#include <string.h>
+#include <yajl/yajl_gen.h>
+
+/* The container, locked, with its cgroup loaded (cg NULL allowed when
+ * want_cg is false). */
+static struct hull_container *open_live(const struct hull_runtime_ctx *ctx, const char *id,
+                                        enum hull_status *s, struct hull_err **err) {
+  struct hull_container *c = hull_container_open(ctx->root, id, false, err);
+  if (c) *s = hull_container_status(ctx->root, c->state);
+  return c;
+}
+
+int hull_container_kill(const struct hull_runtime_ctx *ctx, const char *id, int sig, bool all,
+                        struct hull_err **err) {
+  enum hull_status s;
+  _cleanup_container_ struct hull_container *c = open_live(ctx, id, &s, err);
+  if (c == NULL) return -1;
+  if (s == HULL_STATUS_STOPPED && !all)
+    return hull_err_set(err, ESRCH, "container \"%s\" is not running", id);
+  if (all) {
+    struct hull_cgroup *cg = hull_state_cgroup(c->state, err);
+    if (cg == NULL) return hull_err_prefix(err, "kill --all");
+    int r = hull_cgroup_kill_all(cg, sig, err);
+    hull_cgroup_free(cg);
+    return r;
+  }
+  return hull_state_signal(c->state, sig, err);
+}
+
+int hull_container_pause(const struct hull_runtime_ctx *ctx, const char *id, bool pause,
+                         struct hull_err **err) {
+  enum hull_status s;
+  _cleanup_container_ struct hull_container *c = open_live(ctx, id, &s, err);
+  if (c == NULL) return -1;
+  if (pause && s != HULL_STATUS_RUNNING && s != HULL_STATUS_CREATED)
+    return hull_err_set(err, EINVAL, "cannot pause container \"%s\": it is %s", id,
+                        hull_status_name(s));
+  if (!pause && s != HULL_STATUS_PAUSED)
+    return hull_err_set(err, EINVAL, "cannot resume container \"%s\": it is %s, not paused", id,
+                        hull_status_name(s));
+  struct hull_cgroup *cg = hull_state_cgroup(c->state, err);
+  if (cg == NULL) return -1;
+  int r = hull_cgroup_freeze(cg, pause, err);
+  hull_cgroup_free(cg);
+  return r;
+}
+
+int hull_container_pids(const struct hull_runtime_ctx *ctx, const char *id, pid_t **pids,
+                        size_t *n, struct hull_err **err) {
+  enum hull_status s;
+  _cleanup_container_ struct hull_container *c = open_live(ctx, id, &s, err);
+  if (c == NULL) return -1;
+  *pids = NULL;
+  *n = 0;
+  if (s == HULL_STATUS_STOPPED) return 0;
+  struct hull_cgroup *cg = hull_state_cgroup(c->state, err);
+  if (cg == NULL) return -1;
+  int r = hull_cgroup_pids(cg, pids, n, err);
+  hull_cgroup_free(cg);
+  return r;
+}
+
+int hull_container_update(const struct hull_runtime_ctx *ctx, const char *id,
+                          const struct hull_resources *res, struct hull_err **err) {
+  enum hull_status s;
+  _cleanup_container_ struct hull_container *c = open_live(ctx, id, &s, err);
+  if (c == NULL) return -1;
+  if (s == HULL_STATUS_STOPPED)
+    return hull_err_set(err, EINVAL, "cannot update container \"%s\": it is stopped", id);
+  struct hull_cgroup *cg = hull_state_cgroup(c->state, err);
+  if (cg == NULL) return -1;
+  int r = hull_cgroup_apply(cg, res, true, err);
+  hull_cgroup_free(cg);
+  return r;
+}
+
+static void gen_str(yajl_gen g, const char *s) {
+  yajl_gen_string(g, (const unsigned char *)s, strlen(s));
+}
+
+char *hull_container_stats_json(const struct hull_runtime_ctx *ctx, const char *id,
+                                struct hull_err **err) {
+  _cleanup_state_ struct hull_state *st = hull_state_load(ctx->root, id, err);
+  if (st == NULL) return NULL;
+  if (hull_container_status(ctx->root, st) == HULL_STATUS_STOPPED)
+    return hull_err_set(err, EINVAL, "container \"%s\" is stopped", id), NULL;
+  struct hull_cgroup *cg = hull_state_cgroup(st, err);
+  if (cg == NULL) return NULL;
+  yajl_gen g = yajl_gen_alloc(NULL);
+  yajl_gen_map_open(g);
+  gen_str(g, "type");
+  gen_str(g, "stats");
+  gen_str(g, "id");
+  gen_str(g, id);
+  gen_str(g, "data");
+  int r = hull_cgroup_stats(cg, g, err);
+  hull_cgroup_free(cg);
+  yajl_gen_map_close(g);
+  const unsigned char *buf;
+  size_t len;
+  char *out = NULL;
+  if (r == 0 && yajl_gen_get_buf(g, &buf, &len) == yajl_gen_status_ok) {
+    out = hull_xmalloc(len + 1);
+    memcpy(out, buf, len);
+    out[len] = '\0';
+  } else if (r == 0) {
+    hull_err_set(err, 0, "events: generating stats JSON failed");
+  }
+  yajl_gen_free(g);
+  return out;
+}
+
+int hull_container_oom_count(const struct hull_runtime_ctx *ctx, const char *id,
+                             uint64_t *count, struct hull_err **err) {
+  _cleanup_state_ struct hull_state *st = hull_state_load(ctx->root, id, err);
+  if (st == NULL) return -1;
+  struct hull_cgroup *cg = hull_state_cgroup(st, err);
+  if (cg == NULL) return -1;
+  int r = hull_cgroup_oom_count(cg, count, err);
+  hull_cgroup_free(cg);
+  return r;
+}

@@ -1,0 +1,90 @@
+/* Pure parsing and decisions of the lifecycle: --user, ids, status, and
+ * /proc/<pid>/stat. No syscalls here, so cmocka covers all of it. */
+#include "runtime/runtime.h"
+
+#include <ctype.h>
+#include <string.h>
+
+/* Strict: digits only (no sign, no spaces), fits in 32 bits. */
+static int parse_u32(const char *s, size_t len, uint32_t *out) {
+  if (len == 0 || len > 10) return -1;
+  uint64_t v = 0;
+  for (size_t i = 0; i < len; i++) {
+    if (!isdigit((unsigned char)s[i])) return -1;
+    v = v * 10 + (uint64_t)(s[i] - '0');
+  }
+  if (v > UINT32_MAX) return -1;
+  *out = (uint32_t)v;
+  return 0;
+}
+
+int hull_user_parse(const char *s, uint32_t *uid, uint32_t *gid, bool *has_gid) {
+  if (s == NULL) return -1;
+  const char *colon = strchr(s, ':');
+  *has_gid = false;
+  if (colon == NULL) return parse_u32(s, strlen(s), uid);
+  if (parse_u32(s, (size_t)(colon - s), uid) < 0) return -1;
+  if (parse_u32(colon + 1, strlen(colon + 1), gid) < 0) return -1;
+  *has_gid = true;
+  return 0;
+}
+
+bool hull_id_valid(const char *id) {
+  size_t n = id ? strlen(id) : 0;
+  if (n == 0 || n > 1024) return false;
+  if (!isalnum((unsigned char)id[0])) return false;
+  for (size_t i = 1; i < n; i++) {
+    unsigned char c = (unsigned char)id[i];
+    if (!isalnum(c) && c != '_' && c != '+' && c != '-' && c != '.') return false;
+  }
+  return true;
+}
+
+const char *hull_status_name(enum hull_status s) {
+  switch (s) {
+  case HULL_STATUS_CREATING: return "creating";
+  case HULL_STATUS_CREATED: return "created";
+  case HULL_STATUS_RUNNING: return "running";
+  case HULL_STATUS_PAUSED: return "paused";
+  case HULL_STATUS_STOPPED: return "stopped";
+  }
+  return "unknown";
+}
+
+enum hull_status hull_status_decide(bool recorded_creating, bool alive, bool fifo,
+                                    bool frozen) {
+  if (!alive) return recorded_creating ? HULL_STATUS_CREATING : HULL_STATUS_STOPPED;
+  if (recorded_creating) return HULL_STATUS_CREATING;
+  if (frozen) return HULL_STATUS_PAUSED;
+  return fifo ? HULL_STATUS_CREATED : HULL_STATUS_RUNNING;
+}
+
+/* "pid (comm) S ppid ...": comm may hold spaces and parens, so fields are
+ * counted from the last ')'. starttime is field 22 overall, i.e. the 20th
+ * after the comm. */
+int hull_proc_stat_parse(const char *text, char *state, uint64_t *start_time) {
+  const char *p = text ? strrchr(text, ')') : NULL;
+  if (p == NULL) return -1;
+  p++;
+  int field = 2;
+  while (*p) {
+    while (*p == ' ') p++;
+    if (*p == '\0') break;
+    field++;
+    const char *end = p;
+    while (*end && *end != ' ' && *end != '\n') end++;
+    if (field == 3) {
+      if (end - p != 1) return -1;
+      *state = *p;
+    } else if (field == 22) {
+      char buf[32];
+      size_t len = (size_t)(end - p);
+      if (len == 0 || len >= sizeof(buf)) return -1;
+      memcpy(buf, p, len);
+      buf[len] = '\0';
+      return hull_parse_uint64(buf, start_time);
+    }
+    p = *end ? end + 1 : end;
+  }
+  return -1;
+}

@@ -1,0 +1,93 @@
+/* Undoing a container: kill, network, cgroup, poststop hooks, state dir.
+ * Shared by delete and by a failed create/run. */
+#include "runtime/internal.h"
+#include "init/init.h"
+#include "net/net.h"
+
+#include <errno.h>
+#include <signal.h>
+#include <sys/syscall.h>
+#include <time.h>
+
+struct hull_spec *hull_container_spec(const struct hull_container *c, struct hull_err **err) {
+  _cleanup_free_ char *path = hull_xasprintf("%s/config.json", c->dir);
+  return hull_spec_load(path, err);
+}
+
+struct hull_cgroup *hull_state_cgroup(const struct hull_state *st, struct hull_err **err) {
+  if (st == NULL || st->cgroup == NULL || *st->cgroup == '\0')
+    return hull_err_set(err, ENOENT, "container has no cgroup"), NULL;
+  return hull_cgroup_load(st->cgroup, err);
+}
+
+int hull_state_signal(const struct hull_state *st, int sig, struct hull_err **err) {
+  int pidfd = (int)syscall(SYS_pidfd_open, st->pid, 0);
+  if (pidfd < 0) return hull_err_set(err, ESRCH, "container \"%s\" is not running", st->id);
+  /* The pidfd pins the process: checking its start time after opening
+   * rules out a recycled pid. */
+  if (!hull_pid_alive(st->pid, st->start_time)) {
+    close(pidfd);
+    return hull_err_set(err, ESRCH, "container \"%s\" is not running", st->id);
+  }
+  int r = (int)syscall(SYS_pidfd_send_signal, pidfd, sig, NULL, 0);
+  close(pidfd);
+  if (r < 0) return hull_err_sys(err, "kill container \"%s\" init (pid %d)", st->id, (int)st->pid);
+  return 0;
+}
+
+char *hull_hook_state(const struct hull_state *st, enum hull_status status) {
+  char *json = hull_state_oci_json(st, status, false, NULL);
+  return json ? json : hull_xstrdup("{}");
+}
+
+static void sleep_ms(long ms) {
+  struct timespec ts = {.tv_sec = ms / 1000, .tv_nsec = (ms % 1000) * 1000000L};
+  nanosleep(&ts, NULL);
+}
+
+/* SIGKILL to every process of the container, then wait (bounded) until
+ * the init is gone so the cgroup can be removed. */
+static void kill_everything(const struct hull_state *st, struct hull_cgroup *cg) {
+  if (cg) hull_cgroup_kill_all(cg, SIGKILL, NULL);
+  if (st->pid > 0 && hull_pid_alive(st->pid, st->start_time)) hull_state_signal(st, SIGKILL, NULL);
+  for (int i = 0; i < 1000 && hull_pid_alive(st->pid, st->start_time); i++) sleep_ms(10);
+}
+
+static void keep_first(struct hull_err **first, struct hull_err **e) {
+  if (*e == NULL) return;
+  if (*first == NULL) *first = hull_steal_ptr(e);
+  else hull_err_free(e);
+}
+
+int hull_container_teardown(struct hull_container *c, const struct hull_spec *spec,
+                            struct hull_err **err) {
+  struct hull_state *st = c->state;
+  struct hull_err *first = NULL, *e = NULL;
+  struct hull_cgroup *cg = st ? hull_state_cgroup(st, NULL) : NULL;
+  if (st) kill_everything(st, cg);
+  if (st && st->net_setup && spec) {
+    struct hull_net_ctx nctx = {.id = c->id, .state_root = c->root, .state_dir = c->dir,
+                                .net_mode = st->net_mode, .pid = 0};
+    if (hull_net_teardown(spec, &nctx, &e) < 0) hull_err_prefix(&e, "network teardown");
+    keep_first(&first, &e);
+  }
+  if (cg) {
+    if (hull_cgroup_destroy(cg, &e) < 0) hull_err_prefix(&e, "remove cgroup");
+    keep_first(&first, &e);
+    hull_cgroup_free(cg);
+  }
+  /* poststop: only for containers that got past create; failures are
+   * logged, the container is deleted anyway (runtime-spec). */
+  if (st && spec && !st->creating) {
+    _cleanup_free_ char *json = hull_hook_state(st, HULL_STATUS_STOPPED);
+    if (hull_hooks_run(&spec->hooks, HULL_HOOK_POSTSTOP, json, &e) < 0) hull_warn("%s", e->msg);
+    hull_err_free(&e);
+  }
+  if (hull_container_remove_dir(c, &e) < 0) keep_first(&first, &e);
+  if (first) {
+    if (err && *err == NULL) *err = first;
+    else hull_err_free(&first);
+    return -1;
+  }
+  return 0;
+}

@@ -1,0 +1,160 @@
+/* runtime/: signal names, --user parsing, ids, status decisions,
+ * /proc/<pid>/stat parsing and the state.json round trip. */
+#include "unit.h"
+
+#include "runtime/runtime.h"
+
+#include <signal.h>
+
+static void signal_names(void **state) {
+  (void)state;
+  assert_int_equal(hull_signal_parse("KILL"), SIGKILL);
+  assert_int_equal(hull_signal_parse("SIGKILL"), SIGKILL);
+  assert_int_equal(hull_signal_parse("kill"), SIGKILL);
+  assert_int_equal(hull_signal_parse("sigterm"), SIGTERM);
+  assert_int_equal(hull_signal_parse("9"), 9);
+  assert_int_equal(hull_signal_parse("15"), 15);
+  assert_int_equal(hull_signal_parse("USR1"), SIGUSR1);
+  assert_int_equal(hull_signal_parse("WINCH"), SIGWINCH);
+  assert_int_equal(hull_signal_parse("RTMIN"), SIGRTMIN);
+  assert_int_equal(hull_signal_parse("RTMIN+2"), SIGRTMIN + 2);
+  assert_int_equal(hull_signal_parse("SIGRTMAX-1"), SIGRTMAX - 1);
+  assert_string_equal(hull_signal_name(SIGTERM), "SIGTERM");
+}
+
+static void signal_names_refused(void **state) {
+  (void)state;
+  assert_int_equal(hull_signal_parse(""), -1);
+  assert_int_equal(hull_signal_parse("0"), -1);
+  assert_int_equal(hull_signal_parse("-9"), -1);
+  assert_int_equal(hull_signal_parse("9x"), -1);
+  assert_int_equal(hull_signal_parse("1000"), -1);
+  assert_int_equal(hull_signal_parse("SIGFOO"), -1);
+  assert_int_equal(hull_signal_parse("SIG"), -1);
+  assert_int_equal(hull_signal_parse("RTMAX+1"), -1);
+  assert_null(hull_signal_name(0));
+}
+
+static void user_parse(void **state) {
+  (void)state;
+  uint32_t uid = 99, gid = 99;
+  bool has_gid = true;
+  assert_int_equal(hull_user_parse("1", &uid, &gid, &has_gid), 0);
+  assert_int_equal(uid, 1); /* "1" is uid 1, never 0 */
+  assert_false(has_gid);
+  assert_int_equal(hull_user_parse("1000:100", &uid, &gid, &has_gid), 0);
+  assert_int_equal(uid, 1000);
+  assert_int_equal(gid, 100);
+  assert_true(has_gid);
+  assert_int_equal(hull_user_parse("4294967295:0", &uid, &gid, &has_gid), 0);
+  assert_int_equal(uid, 4294967295U);
+  assert_int_equal(hull_user_parse("4294967296", &uid, &gid, &has_gid), -1);
+  assert_int_equal(hull_user_parse("", &uid, &gid, &has_gid), -1);
+  assert_int_equal(hull_user_parse("root", &uid, &gid, &has_gid), -1);
+  assert_int_equal(hull_user_parse("1:", &uid, &gid, &has_gid), -1);
+  assert_int_equal(hull_user_parse(":1", &uid, &gid, &has_gid), -1);
+  assert_int_equal(hull_user_parse("-1", &uid, &gid, &has_gid), -1);
+  assert_int_equal(hull_user_parse("+1", &uid, &gid, &has_gid), -1);
+  assert_int_equal(hull_user_parse("1:2:3", &uid, &gid, &has_gid), -1);
+  assert_int_equal(hull_user_parse(" 1", &uid, &gid, &has_gid), -1);
+}
+
+static void ids(void **state) {
+  (void)state;
+  assert_true(hull_id_valid("abc"));
+  assert_true(hull_id_valid("a.b-c_d+e"));
+  assert_true(hull_id_valid("0123456789abcdef"));
+  assert_false(hull_id_valid(""));
+  assert_false(hull_id_valid("."));
+  assert_false(hull_id_valid(".."));
+  assert_false(hull_id_valid("a/b"));
+  assert_false(hull_id_valid("-a"));
+  assert_false(hull_id_valid("a b"));
+  assert_false(hull_id_valid(NULL));
+}
+
+static void status(void **state) {
+  (void)state;
+  assert_int_equal(hull_status_decide(true, false, false, false), HULL_STATUS_CREATING);
+  assert_int_equal(hull_status_decide(true, true, true, false), HULL_STATUS_CREATING);
+  assert_int_equal(hull_status_decide(false, true, true, false), HULL_STATUS_CREATED);
+  assert_int_equal(hull_status_decide(false, true, false, false), HULL_STATUS_RUNNING);
+  assert_int_equal(hull_status_decide(false, true, false, true), HULL_STATUS_PAUSED);
+  assert_int_equal(hull_status_decide(false, false, true, true), HULL_STATUS_STOPPED);
+  assert_string_equal(hull_status_name(HULL_STATUS_PAUSED), "paused");
+}
+
+static void proc_stat(void **state) {
+  (void)state;
+  char st = 0;
+  uint64_t start = 0;
+  const char *text = "1234 (a) b) c) S 1 1234 1234 0 -1 4194560 100 0 0 0 1 2 0 0 20 0 1 0 "
+                     "987654 1000 10 18446744073709551615\n";
+  assert_int_equal(hull_proc_stat_parse(text, &st, &start), 0);
+  assert_int_equal(st, 'S');
+  assert_int_equal(start, 987654);
+  assert_int_equal(hull_proc_stat_parse("12 (x) Z 1 2", &st, &start), -1);
+  assert_int_equal(hull_proc_stat_parse("garbage", &st, &start), -1);
+}
+
+static void state_roundtrip(void **state) {
+  (void)state;
+  struct hull_annotation ann[] = {{"k", "v"}};
+  struct hull_state in = {.id = "c1", .pid = 42, .start_time = 777, .creating = true,
+                          .bundle = "/b", .rootfs = "/b/rootfs",
+                          .created = "2026-12-02T18:23:10.123456789Z", .owner = "root",
+                          .annotations = ann, .n_annotations = 1, .cgroup = "v1:/hull-test/x",
+                          .net_setup = true, .netns_new = 1};
+  struct hull_err *err = NULL;
+  char *json = hull_state_to_json(&in, &err);
+  assert_non_null(json);
+  struct hull_state *out = hull_state_from_json(json, &err);
+  assert_non_null(out);
+  assert_string_equal(out->id, "c1");
+  assert_int_equal(out->pid, 42);
+  assert_int_equal(out->start_time, 777);
+  assert_true(out->creating);
+  assert_string_equal(out->bundle, "/b");
+  assert_string_equal(out->created, in.created);
+  assert_int_equal(out->n_annotations, 1);
+  assert_string_equal(out->annotations[0].value, "v");
+  assert_string_equal(out->cgroup, "v1:/hull-test/x");
+  assert_true(out->net_setup);
+  assert_null(out->net_mode);
+  free(json);
+
+  /* The OCI object: pid 0 once stopped, the status, no internal fields. */
+  json = hull_state_oci_json(out, HULL_STATUS_STOPPED, false, &err);
+  assert_non_null(json);
+  assert_non_null(strstr(json, "\"pid\":0"));
+  assert_non_null(strstr(json, "\"status\":\"stopped\""));
+  assert_non_null(strstr(json, "\"ociVersion\":\"1.3.0\""));
+  assert_non_null(strstr(json, "\"owner\":\"root\""));
+  assert_null(strstr(json, "initStartTime"));
+  free(json);
+  json = hull_state_oci_json(out, HULL_STATUS_RUNNING, false, &err);
+  assert_non_null(strstr(json, "\"pid\":42"));
+  free(json);
+  hull_state_free(out);
+}
+
+static void state_bad_json(void **state) {
+  (void)state;
+  struct hull_err *err = NULL;
+  assert_null(hull_state_from_json("{\"pid\":1}", &err));
+  assert_non_null(strstr(err->msg, "no id"));
+  hull_err_free(&err);
+  assert_null(hull_state_from_json("{", &err));
+  assert_non_null(err);
+  hull_err_free(&err);
+}
+
+int main(void) {
+  const struct CMUnitTest tests[] = {
+      cmocka_unit_test(signal_names),  cmocka_unit_test(signal_names_refused),
+      cmocka_unit_test(user_parse),    cmocka_unit_test(ids),
+      cmocka_unit_test(status),        cmocka_unit_test(proc_stat),
+      cmocka_unit_test(state_roundtrip), cmocka_unit_test(state_bad_json),
+  };
+  return cmocka_run_group_tests(tests, NULL, NULL);
+}
