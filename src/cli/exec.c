@@ -58,7 +58,7 @@ static int apply_flags(struct hull_process *p, char **args, struct hull_err **er
     bool has_gid;
     uint32_t gid = p->gid;
     if (hull_user_parse(user, &p->uid, &gid, &has_gid) < 0)
-      return hull_err_set(err, EINVAL, "--user \"%s\": expected UID[:GID] in decimal", user);
+      return hull_err_set(err, 0, "--user \"%s\": expected UID[:GID] in decimal", user);
     p->gid = has_gid ? gid : 0;
   }
   size_t ng = hull_strv_len(gids);
@@ -68,12 +68,12 @@ static int apply_flags(struct hull_process *p, char **args, struct hull_err **er
     bool dummy;
     uint32_t unused;
     if (hull_user_parse(gids[i], &p->additional_gids[i], &unused, &dummy) < 0 || dummy)
-      return hull_err_set(err, EINVAL, "--additional-gids \"%s\": expected a decimal gid", gids[i]);
+      return hull_err_set(err, 0, "--additional-gids \"%s\": expected a decimal gid", gids[i]);
   }
   /* CVE-2022-29162: added caps never go to the inheritable or ambient sets. */
   for (size_t i = 0; caps && caps[i]; i++) {
     int c = hull_cap_from_name(caps[i]);
-    if (c < 0) return hull_err_set(err, EINVAL, "--cap: unknown capability \"%s\"", caps[i]);
+    if (c < 0) return hull_err_set(err, 0, "--cap: unknown capability \"%s\"", caps[i]);
     for (int s = 0; s < HULL_CAP_NSETS; s++) {
       if (s == HULL_CAP_INHERITABLE || s == HULL_CAP_AMBIENT) continue;
       p->caps.present[s] = true;
@@ -104,7 +104,7 @@ static int do_exec(struct hull_global *g, const char *id, char **args,
     hull_process_free(o.process);
     return r < 0 ? -1 : code;
   }
-  if (args[0] == NULL) return hull_err_set(err, EINVAL, "exec: no command given (or --process)");
+  if (args[0] == NULL) return hull_err_set(err, 0, "exec: no command given (or --process)");
   _cleanup_free_ char *cfg = hull_xasprintf("%s/%s/config.json", g->root, id);
   _cleanup_spec_ struct hull_spec *spec = hull_spec_load(cfg, err);
   if (spec == NULL) return -1;

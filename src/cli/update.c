@@ -43,14 +43,14 @@ static int parse_bytes(const char *flag, const char *s, int64_t *out, struct hul
     num[n] = '\0';
   }
   if (hull_parse_int64(num, out) < 0)
-    return hull_err_set(err, EINVAL, "--%s: invalid value \"%s\"", flag, s);
+    return hull_err_set(err, 0, "--%s: invalid value \"%s\"", flag, s);
   if (*out > 0) *out *= mult;
   return 0;
 }
 
 static int parse_i64(const char *flag, const char *s, int64_t *out, struct hull_err **err) {
   if (hull_parse_int64(s, out) < 0)
-    return hull_err_set(err, EINVAL, "--%s: invalid value \"%s\"", flag, s);
+    return hull_err_set(err, 0, "--%s: invalid value \"%s\"", flag, s);
   return 0;
 }
 

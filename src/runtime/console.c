@@ -26,7 +26,7 @@ int hull_pty_open(int *master, int *slave, struct hull_err **err) {
 int hull_console_send(const char *socket_path, int master, struct hull_err **err) {
   struct sockaddr_un addr = {.sun_family = AF_UNIX};
   if (strlen(socket_path) >= sizeof(addr.sun_path))
-    return hull_err_set(err, ENAMETOOLONG, "--console-socket %s: path too long", socket_path);
+    return hull_err_set(err, 0, "--console-socket %s: path too long", socket_path);
   strcpy(addr.sun_path, socket_path);
   _cleanup_close_ int fd = socket(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0);
   if (fd < 0) return hull_err_sys(err, "--console-socket: socket");

@@ -48,7 +48,7 @@ static int load_bundle(struct hull_create_job *j, struct hull_err **err) {
   j->spec = hull_spec_parse(j->config_text, len, err);
   if (j->spec == NULL) return hull_err_prefix(err, "%s", cfg);
   if (!j->spec->has_process || j->spec->process.args == NULL || !j->spec->process.args[0])
-    return hull_err_set(err, EINVAL, "%s: process.args: the container needs a process", cfg);
+    return hull_err_set(err, 0, "%s: process.args: the container needs a process", cfg);
   const char *rp = j->spec->root_path ? j->spec->root_path : "rootfs";
   _cleanup_free_ char *rootfs = rp[0] == '/' ? hull_xstrdup(rp)
                                              : hull_xasprintf("%s/%s", j->bundle, rp);
@@ -149,10 +149,10 @@ static int open_namespaces(struct hull_create_job *j, struct hull_err **err) {
 static int prepare_io(struct hull_create_job *j, struct hull_err **err) {
   const struct hull_process *p = &j->spec->process;
   if (p->terminal && j->opts->console_socket == NULL && !(j->opts->run && !j->opts->detach))
-    return hull_err_set(err, EINVAL,
+    return hull_err_set(err, 0,
                         "process.terminal is true: --console-socket is required when detached");
   if (!p->terminal && j->opts->console_socket)
-    return hull_err_set(err, EINVAL, "--console-socket given but process.terminal is false");
+    return hull_err_set(err, 0, "--console-socket given but process.terminal is false");
   if (p->terminal && hull_pty_open(&j->master, &j->slave, err) < 0) return -1;
   if (!j->opts->run) {
     _cleanup_free_ char *fifo = hull_xasprintf("%s/exec.fifo", j->c->dir);
@@ -211,7 +211,7 @@ static int spawn(struct hull_create_job *j, struct hull_err **err) {
   struct hull_state *st = j->c->state;
   st->pid = pid;
   if (hull_pid_start_time(pid, &st->start_time) < 0)
-    return hull_err_set(err, ESRCH, "the container init (pid %d) died at once", (int)pid);
+    return hull_err_set(err, 0, "the container init (pid %d) died at once", (int)pid);
   return hull_container_save(j->c, err);
 }
 

@@ -50,7 +50,7 @@ static int open_container_ns(struct exec_job *j, struct hull_err **err) {
   /* The pids must still be the container's: the init could have died and
    * its pid been reused between the status check and the opens. */
   if (!hull_pid_alive(j->st->pid, j->st->start_time))
-    return hull_err_set(err, ESRCH, "container \"%s\" is not running", j->st->id);
+    return hull_err_set(err, 0, "container \"%s\" is not running", j->st->id);
   if (j->ns_fds[HULL_NS_PID] >= 0) {
     if (hull_ns_join(j->ns_fds[HULL_NS_PID], HULL_NS_PID, err) < 0) return -1;
     close(j->ns_fds[HULL_NS_PID]);
@@ -65,10 +65,10 @@ static int load(struct exec_job *j, const struct hull_runtime_ctx *ctx, const ch
   if (j->st == NULL) return -1;
   enum hull_status s = hull_container_status(ctx->root, j->st);
   if (s == HULL_STATUS_PAUSED && !o->ignore_paused)
-    return hull_err_set(err, EINVAL,
+    return hull_err_set(err, 0,
                         "cannot exec in paused container \"%s\" (use --ignore-paused)", id);
   if (s != HULL_STATUS_RUNNING && s != HULL_STATUS_CREATED && s != HULL_STATUS_PAUSED)
-    return hull_err_set(err, EINVAL, "cannot exec in container \"%s\": it is %s", id,
+    return hull_err_set(err, 0, "cannot exec in container \"%s\": it is %s", id,
                         hull_status_name(s));
   _cleanup_free_ char *cfg = hull_xasprintf("%s/%s/config.json", ctx->root, id);
   j->spec = hull_spec_load(cfg, err);
@@ -83,9 +83,9 @@ static int load(struct exec_job *j, const struct hull_runtime_ctx *ctx, const ch
   }
   if (o->process->terminal && hull_pty_open(&j->master, &j->slave, err) < 0) return -1;
   if (!o->process->terminal && o->console_socket)
-    return hull_err_set(err, EINVAL, "--console-socket given but the process has no terminal");
+    return hull_err_set(err, 0, "--console-socket given but the process has no terminal");
   if (o->process->terminal && o->detach && !o->console_socket)
-    return hull_err_set(err, EINVAL, "a detached exec with a terminal needs --console-socket");
+    return hull_err_set(err, 0, "a detached exec with a terminal needs --console-socket");
   return open_container_ns(j, err);
 }
 

@@ -40,7 +40,8 @@ static int run_foreground(struct hull_create_job *j, int *exit_code, struct hull
       hull_container_open(j->ctx->root, j->id, true, &oerr);
   if (c == NULL) { /* deleted meanwhile is fine */
     if (oerr->errnum == ENOENT) return 0;
-    return hull_err_set(err, oerr->errnum, "%s", oerr->msg);
+    if (err && *err == NULL) *err = hull_steal_ptr(&oerr);
+    return -1;
   }
   return hull_container_teardown(c, j->spec, err);
 }
@@ -78,11 +79,11 @@ static int release_fifo(struct hull_container *c, struct hull_err **err) {
     if (r < 0 && errno != EINTR) return hull_err_sys(err, "poll %s", path);
     if (r > 0) break;
     if (!hull_pid_alive(c->state->pid, c->state->start_time))
-      return hull_err_set(err, ESRCH, "container \"%s\": init exited before start", c->id);
+      return hull_err_set(err, 0, "container \"%s\": init exited before start", c->id);
   }
   char b;
   if (read(fd, &b, 1) != 1)
-    return hull_err_set(err, EIO, "container \"%s\": init did not confirm start", c->id);
+    return hull_err_set(err, 0, "container \"%s\": init did not confirm start", c->id);
   unlink(path);
   return 0;
 }
@@ -93,7 +94,7 @@ int hull_container_start(const struct hull_runtime_ctx *ctx, const char *id,
   if (c == NULL) return -1;
   enum hull_status s = hull_container_status(ctx->root, c->state);
   if (s != HULL_STATUS_CREATED)
-    return hull_err_set(err, EINVAL, "cannot start container \"%s\": it is %s, not created", id,
+    return hull_err_set(err, 0, "cannot start container \"%s\": it is %s, not created", id,
                         hull_status_name(s));
   _cleanup_spec_ struct hull_spec *spec = hull_container_spec(c, err);
   if (spec == NULL) return -1;
@@ -117,7 +118,7 @@ int hull_container_delete(const struct hull_runtime_ctx *ctx, const char *id, bo
   if (c->state) {
     enum hull_status s = hull_container_status(ctx->root, c->state);
     if (!force && (s == HULL_STATUS_RUNNING || s == HULL_STATUS_PAUSED || s == HULL_STATUS_CREATING))
-      return hull_err_set(err, EBUSY, "cannot delete container \"%s\" that is not stopped: %s",
+      return hull_err_set(err, 0, "cannot delete container \"%s\" that is not stopped: %s",
                           id, hull_status_name(s));
   }
   _cleanup_spec_ struct hull_spec *spec = hull_container_spec(c, NULL);

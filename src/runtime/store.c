@@ -22,9 +22,17 @@ void hull_container_close(struct hull_container *c) {
 
 void hull_containerp_close(struct hull_container **c) { hull_container_close(*c); }
 
+/* "does not exist" keeps ENOENT for callers (delete --force) without the
+ * strerror text in the message. */
+static int not_exist(struct hull_err **err, const char *id) {
+  hull_err_set(err, 0, "container \"%s\" does not exist", id);
+  if (err && *err) (*err)->errnum = ENOENT;
+  return -1;
+}
+
 static int check_id(const char *id, struct hull_err **err) {
   if (!hull_id_valid(id))
-    return hull_err_set(err, EINVAL, "invalid container id \"%s\"", id ? id : "");
+    return hull_err_set(err, 0, "invalid container id \"%s\"", id ? id : "");
   return 0;
 }
 
@@ -41,7 +49,7 @@ static int lock_dir(struct hull_container *c, struct hull_err **err) {
   c->dirfd = open(c->dir, O_RDONLY | O_DIRECTORY | O_CLOEXEC | O_NOFOLLOW);
   if (c->dirfd < 0) {
     if (errno == ENOENT || errno == ENOTDIR)
-      return hull_err_set(err, ENOENT, "container \"%s\" does not exist", c->id);
+      return not_exist(err, c->id);
     return hull_err_sys(err, "open %s", c->dir);
   }
   while (flock(c->dirfd, LOCK_EX) < 0)
@@ -55,7 +63,7 @@ struct hull_container *hull_container_new(const char *root, const char *id,
   if (hull_mkdir_p(root, 0700, err) < 0) return NULL;
   struct hull_container *c = container_alloc(root, id);
   if (mkdir(c->dir, 0700) < 0) {
-    if (errno == EEXIST) hull_err_set(err, EEXIST, "container \"%s\" already exists", id);
+    if (errno == EEXIST) hull_err_set(err, 0, "container \"%s\" already exists", id);
     else hull_err_sys(err, "mkdir %s", c->dir);
     hull_container_close(c);
     return NULL;
@@ -74,7 +82,7 @@ struct hull_state *hull_state_load(const char *root, const char *id, struct hull
   _cleanup_free_ char *dir = hull_xasprintf("%s/%s", root, id);
   struct stat sb;
   if (stat(dir, &sb) < 0 || !S_ISDIR(sb.st_mode))
-    return hull_err_set(err, ENOENT, "container \"%s\" does not exist", id), NULL;
+    return not_exist(err, id), NULL;
   _cleanup_free_ char *text = hull_read_file(path, NULL, err);
   if (text == NULL) return NULL;
   struct hull_state *st = hull_state_from_json(text, err);
@@ -93,7 +101,7 @@ struct hull_container *hull_container_open(const char *root, const char *id,
   _cleanup_err_ struct hull_err *lerr = NULL;
   c->state = hull_state_load(root, id, &lerr);
   if (c->state == NULL && !allow_half_made) {
-    hull_err_set(err, lerr->errnum, "%s", lerr->msg);
+    if (err && *err == NULL) *err = hull_steal_ptr(&lerr);
     hull_container_close(c);
     return NULL;
   }
