@@ -98,10 +98,7 @@ int hull_cg_rmdir_tree(const char *path, struct hull_err **err) {
   return r;
 }
 
-/* The value of key in a flat-keyed file ("frozen 1\npopulated 0"). */
-int hull_cg_keyed_u64(const char *dir, const char *file, const char *key, uint64_t *out) {
-  _cleanup_free_ char *s = hull_cg_read(dir, file, NULL);
-  if (s == NULL) return -1;
+int hull_cg_keyed_in(char *s, const char *key, uint64_t *out) {
   size_t klen = strlen(key);
   for (char *l = s; l && *l;) {
     char *nl = strchr(l, '\n');
@@ -110,4 +107,9 @@ int hull_cg_keyed_u64(const char *dir, const char *file, const char *key, uint64
     l = nl ? nl + 1 : NULL;
   }
   return -1;
+}
+
+int hull_cg_keyed_u64(const char *dir, const char *file, const char *key, uint64_t *out) {
+  _cleanup_free_ char *s = hull_cg_read(dir, file, NULL);
+  return s ? hull_cg_keyed_in(s, key, out) : -1;
 }

@@ -135,6 +135,8 @@ bool hull_cg_exists(const char *dir, const char *name);
 int hull_cg_read_u64(const char *dir, const char *name, uint64_t *out, struct hull_err **err);
 /* The value of key in a flat-keyed file ("frozen 1\npopulated 0"). */
 int hull_cg_keyed_u64(const char *dir, const char *file, const char *key, uint64_t *out);
+/* Same on text (modified in place). */
+int hull_cg_keyed_in(char *text, const char *key, uint64_t *out);
 /* Pids in dir/cgroup.procs appended to *pids. */
 int hull_cg_read_procs(const char *dir, pid_t **pids, size_t *n, struct hull_err **err);
 /* Same, for dir and every cgroup below it (exec --cgroup sub-cgroups). */

@@ -68,7 +68,8 @@ int hull_cg_v2_create(struct hull_cgroup *cg, const char *cleaned,
   _cleanup_free_ char *inner = hull_cg_resolve(cleaned, base);
   cg->v2_path = hull_xasprintf("%s%s", HULL_CG_ROOT, inner);
   if (make_path(cg->v2_path, &cg->v2_created, err) < 0) return -1;
-  if (cg->v2_created) enable_controllers(cg->v2_path, NULL); /* for exec --cgroup subs */
+  /* Not in the leaf itself: a cgroup that hands controllers down cannot
+   * hold processes (no internal processes on v2). */
   /* "domain invalid" (e.g. below a threaded subtree) cannot take tasks. */
   _cleanup_free_ char *type = hull_cg_read(cg->v2_path, "cgroup.type", NULL);
   if (type && strcmp(type, "domain invalid") == 0) {
@@ -88,24 +89,39 @@ int hull_cg_v2_enter(struct hull_cgroup *cg, pid_t pid, const char *sub, struct 
   return hull_cg_write(dir, "cgroup.procs", buf, err);
 }
 
+/* "frozen" of cgroup.events read through fd; reading also re-arms the
+ * POLLPRI notification kernfs gives on the next change. */
+static int events_frozen(int fd, uint64_t *frozen) {
+  char buf[256];
+  ssize_t n = pread(fd, buf, sizeof(buf) - 1, 0);
+  if (n < 0) return -1;
+  buf[n] = '\0';
+  return hull_cg_keyed_in(buf, "frozen", frozen);
+}
+
+static int64_t now_ms(void) {
+  struct timespec ts;
+  clock_gettime(CLOCK_MONOTONIC, &ts);
+  return (int64_t)ts.tv_sec * 1000 + ts.tv_nsec / 1000000;
+}
+
 int hull_cg_v2_freeze(struct hull_cgroup *cg, bool freeze, struct hull_err **err) {
   if (!hull_cg_exists(cg->v2_path, "cgroup.freeze"))
     return hull_err_set(err, ENOTSUP, "%s/cgroup.freeze missing (kernel older than 5.2)", cg->v2_path);
-  if (hull_cg_write(cg->v2_path, "cgroup.freeze", freeze ? "1" : "0", err) < 0) return -1;
   _cleanup_free_ char *ev = hull_xasprintf("%s/cgroup.events", cg->v2_path);
   _cleanup_close_ int fd = open(ev, O_RDONLY | O_CLOEXEC);
-  /* cgroup.events signals changes as POLLPRI; wait (bounded, ~5 s) until
-   * "frozen" says what we asked for. */
-  for (int i = 0; i < 100; i++) {
+  if (fd < 0) return hull_err_sys(err, "open %s", ev);
+  if (hull_cg_write(cg->v2_path, "cgroup.freeze", freeze ? "1" : "0", err) < 0) return -1;
+  /* Wait, bounded (5 s), until "frozen" says what we asked for. */
+  int64_t deadline = now_ms() + 5000;
+  for (;;) {
     uint64_t frozen = 2;
-    if (hull_cg_keyed_u64(cg->v2_path, "cgroup.events", "frozen", &frozen) < 0)
-      return hull_err_set(err, EIO, "%s: no \"frozen\" key", ev);
+    if (events_frozen(fd, &frozen) < 0) return hull_err_set(err, EIO, "%s: no \"frozen\" key", ev);
     if (frozen == (freeze ? 1u : 0u)) return 0;
+    int64_t left = deadline - now_ms();
+    if (left <= 0) break;
     struct pollfd p = {fd, POLLPRI, 0};
-    if (fd < 0 || poll(&p, 1, 50) < 0) {
-      struct timespec ts = {0, 50000000L};
-      nanosleep(&ts, NULL);
-    }
+    poll(&p, 1, left < 50 ? (int)left : 50);
   }
   if (freeze) hull_cg_write(cg->v2_path, "cgroup.freeze", "0", NULL);
   return hull_err_set(err, ETIMEDOUT, "%s: cgroup did not become %s", ev, freeze ? "frozen" : "thawed");
