@@ -32,7 +32,7 @@ static int write_maps(const char *pid, const struct hull_mount *m, struct hull_e
 
 int storage_userns_fd(const struct hull_mount *m, struct hull_err **err) {
   if (m->n_uid_mappings == 0 || m->n_gid_mappings == 0)
-    return hull_err_set(err, EINVAL, "mounts[%s]: idmap needs both uidMappings and gidMappings",
+    return hull_err_set(err, EINVAL, "%s: idmap needs uidMappings and gidMappings (the mount's or the user namespace's)",
                         m->destination);
   int ready[2], hold[2];
   if (pipe2(ready, O_CLOEXEC) < 0) return hull_err_sys(err, "pipe");

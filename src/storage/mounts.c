@@ -263,9 +263,20 @@ static int remount(int rootfd, const struct hull_mount *m, const struct hull_mou
 int storage_mount_one(int rootfd, const struct hull_spec *spec, const struct hull_mount *m,
                       const struct hull_rootfs_opts *opts, struct hull_err **err) {
   if (m->destination == NULL) return hull_err_set(err, EINVAL, "mounts: entry without destination");
-  struct hull_mount_flags f;
+  struct hull_mount_flags f __attribute__((cleanup(hull_mount_flags_free))) = {0};
   if (hull_mount_flags_parse(m->options, &f, err) < 0) return -1;
-  _cleanup_free_ char *data = f.data; /* freed with f */
+  /* idmap without its own mappings: the container's user namespace ones
+   * (runtime-spec: MAY; without a user namespace it is an error, below). */
+  struct hull_mount copy;
+  if ((f.idmap || f.ridmap) && m->n_uid_mappings == 0 && m->n_gid_mappings == 0 &&
+      spec->has_linux && spec->linux_.n_uid_mappings && spec->linux_.n_gid_mappings) {
+    copy = *m;
+    copy.uid_mappings = spec->linux_.uid_mappings;
+    copy.n_uid_mappings = spec->linux_.n_uid_mappings;
+    copy.gid_mappings = spec->linux_.gid_mappings;
+    copy.n_gid_mappings = spec->linux_.n_gid_mappings;
+    m = &copy;
+  }
   _cleanup_free_ char *clean = hull_clean_in_root(m->destination);
   const char *type = m->type;
   bool bind = f.bind || f.rbind || (type && strcmp(type, "bind") == 0);

@@ -167,6 +167,22 @@ MOUNTS='awk "{for(i=1;i<=NF;i++) if(\$i==\"-\") print \$5, \$(i+1), \$6}" /proc/
   [ "$(stat -c %u:%g "$H/owned/new")" = "1000:2000" ]
 }
 
+@test "ridmap maps every submount, idmap only the top one; idmap needs mappings" {
+  mkdir -p "$H/t/sub" && chown -R 1000:2000 "$H/t"
+  run unshare -m --propagation private sh -c "mount -t tmpfs -o uid=1000,gid=2000 tmpfs '$H/t/sub' &&
+    '$DRIVER' --defaults '$R' --mount /r --source '$H/t' --options rbind,ridmap --uidmap 1000:0:1 --gidmap 2000:0:1 \
+      --mount /i --source '$H/t' --options rbind,idmap --uidmap 1000:0:1 --gidmap 2000:0:1 -- \
+      stat -c '%n %u:%g' /r /r/sub /i /i/sub"
+  [ "$status" -eq 0 ]
+  [ "${lines[0]}" = "/r 0:0" ]
+  [ "${lines[1]}" = "/r/sub 0:0" ]
+  [ "${lines[2]}" = "/i 0:0" ]
+  [ "${lines[3]}" = "/i/sub 1000:2000" ]
+  run drive --defaults "$R" --mount /x --source "$H/t" --options bind,idmap -- true
+  [ "$status" -ne 0 ]
+  [[ "$output" == *"idmap needs uidMappings and gidMappings"* ]]
+}
+
 @test "linux.devices: node created with fileMode, uid and gid" {
   run drive --defaults "$R" --device /dev/fuse:c:10:229:0640:1:2 --device /dev/sub/loopx:b:7:200 -- \
     sh -c 'stat -c "%F %t:%T %a %u:%g" /dev/fuse /dev/sub/loopx'
