@@ -4,6 +4,8 @@
  * command there. Not a runtime: no cgroups, caps or seccomp.
  *
  *   storage-driver [flags] ROOTFS -- CMD [ARGS...]
+ *   --bundle DIR          mounts, devices, masked/readonly paths, root,
+ *                         rootfsPropagation from DIR/config.json (parsed)
  *   --defaults            the mounts, maskedPaths, readonlyPaths of the test
  *                         config (tests/integration/config.json.in)
  *   --mount DEST --type T --source S --options a,b   (a new mount entry)
@@ -30,7 +32,7 @@ static struct hull_spec spec;
 static struct hull_rootfs_opts ropts = {.console_fd = -1};
 static char **masked, **readonly_;
 static const char *between;
-static bool userns, netns, cgroupns;
+static bool userns, netns, cgroupns, bundle_ns;
 
 static struct hull_mount *new_mount(const char *dest) {
   spec.mounts = hull_xrealloc(spec.mounts, (spec.n_mounts + 1) * sizeof(*spec.mounts));
@@ -106,6 +108,27 @@ static void add_device(const char *s) {
   hull_strv_free(f);
 }
 
+/* --bundle DIR: mounts, devices, masked/readonly paths, root and
+ * rootfsPropagation from DIR/config.json through the real spec parser. */
+static void load_bundle(const char *dir) {
+  struct hull_err *err = NULL;
+  char *path = hull_xasprintf("%s/config.json", dir);
+  struct hull_spec *s = hull_spec_load(path, &err);
+  if (s == NULL) {
+    fprintf(stderr, "storage-driver: %s\n", err->msg);
+    exit(2);
+  }
+  spec = *s; /* the parsed spec is kept for the life of the process */
+  for (size_t i = 0; spec.linux_.masked_paths && spec.linux_.masked_paths[i]; i++)
+    hull_strv_append(&masked, spec.linux_.masked_paths[i]);
+  for (size_t i = 0; spec.linux_.readonly_paths && spec.linux_.readonly_paths[i]; i++)
+    hull_strv_append(&readonly_, spec.linux_.readonly_paths[i]);
+  ropts.rootfs = spec.root_path[0] == '/' ? spec.root_path
+                                          : hull_xasprintf("%s/%s", dir, spec.root_path);
+  bundle_ns = true;
+  free(path);
+}
+
 static int parse_args(int argc, char **argv) {
   struct hull_mount *last = NULL;
   int i = 1;
@@ -124,6 +147,7 @@ static int parse_args(int argc, char **argv) {
     else if (strcmp(a, "--propagation") == 0 && v) spec.linux_.rootfs_propagation = hull_xstrdup(v);
     else if (strcmp(a, "--device") == 0 && v) add_device(v);
     else if (strcmp(a, "--between") == 0 && v) between = v;
+    else if (strcmp(a, "--bundle") == 0 && v) load_bundle(v);
     else {
       takes = false;
       if (strcmp(a, "--ro-root") == 0) spec.root_readonly = true;
@@ -134,12 +158,19 @@ static int parse_args(int argc, char **argv) {
       else if (strcmp(a, "--rootless") == 0) ropts.rootless = true;
       else if (strcmp(a, "--netns") == 0) netns = true;
       else if (strcmp(a, "--cgroupns") == 0) cgroupns = true;
-      else if (a[0] == '-' || ropts.rootfs) {
+      else if (a[0] == '-' || (ropts.rootfs && !bundle_ns)) {
         fprintf(stderr, "storage-driver: bad argument %s\n", a);
         exit(2);
       } else ropts.rootfs = a;
     }
     if (takes) i++;
+  }
+  if (bundle_ns) {
+    /* the bundle's namespaces decide netns/cgroupns; the rest is ours */
+    for (size_t n = 0; n < spec.linux_.n_namespaces; n++) {
+      netns |= spec.linux_.namespaces[n].type == HULL_NS_NET;
+      cgroupns |= spec.linux_.namespaces[n].type == HULL_NS_CGROUP;
+    }
   }
   if (ropts.rootfs == NULL || i + 1 >= argc) {
     fprintf(stderr, "usage: storage-driver [flags] ROOTFS -- CMD [ARGS...]\n");
@@ -148,7 +179,7 @@ static int parse_args(int argc, char **argv) {
   spec.has_linux = true;
   spec.linux_.masked_paths = masked;
   spec.linux_.readonly_paths = readonly_;
-  if (cgroupns) {
+  if (cgroupns && !bundle_ns) {
     static struct hull_namespace ns = {.type = HULL_NS_CGROUP};
     spec.linux_.namespaces = &ns;
     spec.linux_.n_namespaces = 1;
@@ -204,13 +235,15 @@ static int namespaces(char **cmd) {
   int flags = CLONE_NEWNS | CLONE_NEWPID | CLONE_NEWIPC | CLONE_NEWUTS;
   if (netns) flags |= CLONE_NEWNET;
   if (cgroupns) flags |= CLONE_NEWCGROUP;
-  if (unshare(flags) < 0) return fail(NULL, "unshare");
+  /* The pty comes from the host's devpts, opened before the mount
+   * namespace is made, as the runtime does. */
   if (ropts.console_fd == -2) {
     int master = posix_openpt(O_RDWR | O_NOCTTY | O_CLOEXEC);
     if (master < 0 || grantpt(master) < 0 || unlockpt(master) < 0) return fail(NULL, "pty");
     ropts.console_fd = open(ptsname(master), O_RDWR | O_NOCTTY | O_CLOEXEC);
     if (ropts.console_fd < 0) return fail(NULL, "pty slave");
   }
+  if (unshare(flags) < 0) return fail(NULL, "unshare");
   pid_t pid = fork();
   if (pid < 0) return fail(NULL, "fork");
   if (pid == 0) _exit(container(cmd));
