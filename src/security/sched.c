@@ -50,12 +50,16 @@ int hull_ioprio_apply(const struct hull_io_priority *io, struct hull_err **err) 
 }
 
 int hull_cpu_affinity_apply(const char *cpus, const char *field, struct hull_err **err) {
+  return hull_cpu_affinity_apply_pid(0, cpus, field, err);
+}
+
+int hull_cpu_affinity_apply_pid(pid_t pid, const char *cpus, const char *field, struct hull_err **err) {
   cpu_set_t set;
   CPU_ZERO(&set);
   _Static_assert(sizeof(set) % sizeof(unsigned long) == 0, "cpu_set_t layout");
   if (hull_parse_id_list(cpus, (unsigned long *)(void *)&set, CPU_SETSIZE, err) < 0)
     return hull_err_prefix(err, "%s", field);
-  if (sched_setaffinity(0, sizeof(set), &set) < 0)
+  if (sched_setaffinity(pid, sizeof(set), &set) < 0)
     return hull_err_sys(err, "%s: sched_setaffinity(%s)", field, cpus);
   return 0;
 }

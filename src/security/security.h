@@ -86,6 +86,9 @@ void hull_caps_format_name(int cap, char *buf, size_t size); /* "CAP_SYS_ADMIN" 
 int hull_sched_apply(const struct hull_scheduler *s, struct hull_err **err);
 int hull_ioprio_apply(const struct hull_io_priority *io, struct hull_err **err);
 int hull_cpu_affinity_apply(const char *cpus, const char *field, struct hull_err **err);
+/* The same for another process (pid 0: the caller), e.g. the runtime
+ * applying process.execCPUAffinity.final once the process is in its cgroup. */
+int hull_cpu_affinity_apply_pid(pid_t pid, const char *cpus, const char *field, struct hull_err **err);
 int hull_personality_apply(const struct hull_personality *p, struct hull_err **err);
 int hull_mempolicy_apply(const struct hull_memory_policy *mp, struct hull_err **err);
 int hull_mempolicy_flags(char *const *flags, int *out, struct hull_err **err);

@@ -77,6 +77,8 @@ static int in_child(struct hull_seccomp_filter *f, int (*fn)(void)) {
   assert_true(pid >= 0);
   if (pid == 0) {
     struct hull_err *err = NULL;
+    /* cmocka catches SIGSYS in the test process; TRAP must kill here. */
+    signal(SIGSYS, SIG_DFL);
     prctl(PR_SET_NO_NEW_PRIVS, 1, 0, 0, 0);
     if (hull_seccomp_load(f, NULL, &err) < 0) {
       fprintf(stderr, "load: %s\n", err->msg);
@@ -327,6 +329,42 @@ static void bad_profiles_are_refused(void **state) {
   expect_compile_error(&sc, "linux.seccomp.defaultAction: unknown action 0x12345");
 }
 
+static int check_trace_log(void) {
+  /* TRACE with no tracer attached: the syscall fails with ENOSYS. */
+  EXPECT_ERRNO(syscall(SYS_getuid), ENOSYS, 1);
+  /* LOG: allowed (and logged). */
+  if (syscall(SYS_getgid) < 0) return 2;
+  return 0;
+}
+
+static int do_getpid(void) {
+  syscall(SYS_getpid);
+  return 0;
+}
+
+static void trap_trace_log_kill_thread(void **state) {
+  static char *n_uid[] = {"getuid", NULL}, *n_gid[] = {"getgid", NULL}, *n_pid[] = {"getpid", NULL};
+  static struct hull_syscall_rule rules[] = {
+      {.names = names_getppid, .action = SCMP_ACT_TRAP},
+      {.names = n_uid, .action = SCMP_ACT_TRACE(0)},
+      {.names = n_gid, .action = SCMP_ACT_LOG},
+      {.names = n_pid, .action = SCMP_ACT_KILL_THREAD},
+  };
+  struct hull_seccomp sc = {.present = true, .default_action = SCMP_ACT_ALLOW, .syscalls = rules, .n_syscalls = 4};
+  struct hull_err *err = NULL;
+  _cleanup_seccomp_filter_ struct hull_seccomp_filter *f = hull_seccomp_compile(&sc, &err);
+  if (f == NULL) fail_msg("%s", err->msg);
+  int status = in_child(f, check_trace_log);
+  assert_true(WIFEXITED(status));
+  assert_int_equal(WEXITSTATUS(status), 0);
+  status = in_child(f, do_getppid); /* TRAP: SIGSYS */
+  assert_true(WIFSIGNALED(status));
+  assert_int_equal(WTERMSIG(status), SIGSYS);
+  status = in_child(f, do_getpid); /* KILL_THREAD of the only thread */
+  assert_true(WIFSIGNALED(status));
+  assert_int_equal(WTERMSIG(status), SIGSYS);
+}
+
 /* The real path: config.json text through the spec parser, then here. */
 static int check_from_json(void) {
   EXPECT_ERRNO(syscall(SYS_getppid), 55, 1);
@@ -381,6 +419,7 @@ int main(void) {
   const struct CMUnitTest tests[] = {
       cmocka_unit_test(compile_and_enforce),
       cmocka_unit_test(default_errno_and_kill),
+      cmocka_unit_test(trap_trace_log_kill_thread),
       cmocka_unit_test(notify_listener_gets_fd_and_state),
       cmocka_unit_test(cache_hits_and_refuses_foreign_entries),
       cmocka_unit_test(cache_stays_bounded),
