@@ -77,7 +77,7 @@ char *hull_seccomp_profile_key(const struct hull_seccomp *sc, size_t *len) {
   const struct scmp_version *v = seccomp_version();
   /* The program also depends on libseccomp's syscall tables and the
    * native architecture. */
-  hull_buf_addf(&b, "hull-seccomp-1 libseccomp-%u.%u.%u native-%#x\n", v->major, v->minor,
+  hull_buf_addf(&b, "hull-seccomp-2 libseccomp-%u.%u.%u native-%#x\n", v->major, v->minor,
                 v->micro, seccomp_arch_native());
   hull_buf_addf(&b, "default %#x %d %u\narchs", sc->default_action, sc->has_default_errno_ret,
                 sc->default_errno_ret);

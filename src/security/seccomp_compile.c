@@ -113,16 +113,39 @@ static int export_bpf(scmp_filter_ctx ctx, struct hull_seccomp_filter *f, struct
   return 0;
 }
 
-static int add_archs(scmp_filter_ctx ctx, const struct hull_seccomp *sc, struct hull_err **err) {
+#define MAX_ARCHS 32
+
+static int add_archs(scmp_filter_ctx ctx, const struct hull_seccomp *sc, uint32_t *tokens,
+                     size_t *n_tokens, struct hull_err **err) {
+  tokens[0] = seccomp_arch_native();
+  *n_tokens = 1;
   for (size_t i = 0; sc->architectures && sc->architectures[i]; i++) {
     uint32_t token;
     if (hull_seccomp_arch_token(sc->architectures[i], &token) < 0)
       return hull_err_set(err, 0, "linux.seccomp.architectures: unknown architecture \"%s\"",
                           sc->architectures[i]);
     int rc = seccomp_arch_add(ctx, token);
-    if (rc < 0 && rc != -EEXIST)
+    if (rc == -EEXIST) continue;
+    if (rc < 0)
       return hull_err_set(err, -rc, "linux.seccomp.architectures: adding %s", sc->architectures[i]);
+    if (*n_tokens < MAX_ARCHS) tokens[(*n_tokens)++] = token;
   }
+  return 0;
+}
+
+static int prepend_enosys_stub(const struct hull_seccomp *sc, uint32_t def, const uint32_t *archs,
+                               size_t n_archs, struct hull_seccomp_filter *f, struct hull_err **err) {
+  _cleanup_free_ struct sock_filter *stub = NULL;
+  size_t n = 0;
+  if (hull_seccomp_enosys_stub(sc, def, archs, n_archs, &stub, &n) < 0)
+    return hull_err_set(err, 0, "seccomp: building the ENOSYS stub failed");
+  if (n == 0) return 0;
+  struct sock_filter *all = hull_xcalloc(n + f->n_insns, sizeof(*all));
+  memcpy(all, stub, n * sizeof(*all));
+  memcpy(all + n, f->insns, f->n_insns * sizeof(*all));
+  free(f->insns);
+  f->insns = all;
+  f->n_insns += n;
   return 0;
 }
 
@@ -149,8 +172,12 @@ static int build(const struct hull_seccomp *sc, struct hull_seccomp_filter *f, s
   /* A binary tree of syscall checks: big profiles stay fast at run time.
    * Best effort, the default (a linear list) is correct too. */
   seccomp_attr_set(ctx, SCMP_FLTATR_CTL_OPTIMIZE, 2);
-  if (add_archs(ctx, sc, err) < 0 || add_rules(ctx, sc, def, &f->notify, err) < 0) return -1;
-  return export_bpf(ctx, f, err);
+  uint32_t tokens[MAX_ARCHS];
+  size_t n_tokens;
+  if (add_archs(ctx, sc, tokens, &n_tokens, err) < 0 ||
+      add_rules(ctx, sc, def, &f->notify, err) < 0 || export_bpf(ctx, f, err) < 0)
+    return -1;
+  return prepend_enosys_stub(sc, def, tokens, n_tokens, f, err);
 }
 
 struct hull_seccomp_filter *hull_seccomp_compile(const struct hull_seccomp *sc,

@@ -32,6 +32,11 @@ uint64_t hull_fnv1a64(const void *p, size_t n);
 int hull_seccomp_cache_get(const char *key, size_t keylen, struct hull_seccomp_filter *f);
 void hull_seccomp_cache_put(const char *key, size_t keylen, const struct hull_seccomp_filter *f);
 
+/* The ENOSYS stub for syscalls newer than the profile (seccomp_enosys.c):
+ * *out NULL and *n_out 0 when none is needed. */
+int hull_seccomp_enosys_stub(const struct hull_seccomp *sc, uint32_t def, const uint32_t *archs,
+                             size_t n_archs, struct sock_filter **out, size_t *n_out);
+
 int hull_seccomp_arch_token(const char *name, uint32_t *token);
 int hull_seccomp_flag_value(const char *name, unsigned *flag);
 

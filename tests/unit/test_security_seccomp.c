@@ -6,10 +6,13 @@
 #include "unit.h"
 
 #include "security/security.h"
+#include "security/seccomp_int.h"
 
 #include <errno.h>
 #include <fcntl.h>
+#include <linux/audit.h>
 #include <linux/seccomp.h>
+#include <stddef.h>
 #include <seccomp.h>
 #include <signal.h>
 #include <sys/ioctl.h>
@@ -365,6 +368,83 @@ static void trap_trace_log_kill_thread(void **state) {
   assert_int_equal(WTERMSIG(status), SIGSYS);
 }
 
+static int check_enosys_stub(void) {
+  /* clone3 (435) is above every syscall the profile names: ENOSYS, so
+   * libc would fall back to clone. */
+  EXPECT_ERRNO(syscall(435, NULL, 0), ENOSYS, 1);
+  /* getppid (110) is below: the profile's default action. */
+  EXPECT_ERRNO(syscall(SYS_getppid), EPERM, 2);
+  if (syscall(SYS_getpid) <= 0) return 3;
+  return 0;
+}
+
+static void newer_syscalls_get_enosys(void **state) {
+  static char *names[] = {"exit_group", "exit", "getpid", "read", "write", NULL};
+  static struct hull_syscall_rule allow[] = {{.names = names, .action = SCMP_ACT_ALLOW}};
+  struct hull_seccomp sc = {.present = true, .default_action = SCMP_ACT_ERRNO(0),
+                            .syscalls = allow, .n_syscalls = 1};
+  struct hull_err *err = NULL;
+  _cleanup_seccomp_filter_ struct hull_seccomp_filter *f = hull_seccomp_compile(&sc, &err);
+  if (f == NULL) fail_msg("%s", err->msg);
+  int status = in_child(f, check_enosys_stub);
+  assert_true(WIFEXITED(status));
+  assert_int_equal(WEXITSTATUS(status), 0);
+}
+
+/* Runs the stub alone on (arch, nr): 1 = returned ENOSYS, 0 = fell through
+ * to libseccomp's program, -1 = bad program. */
+static int run_stub(const struct sock_filter *p, size_t n, uint32_t arch, uint32_t nr) {
+  uint32_t acc = 0;
+  for (size_t pc = 0; pc < n;) {
+    const struct sock_filter *i = &p[pc];
+    switch (i->code) {
+    case BPF_LD | BPF_W | BPF_ABS:
+      acc = i->k == offsetof(struct seccomp_data, arch) ? arch : i->k == 0 ? nr : 0xdead;
+      pc++;
+      break;
+    case BPF_JMP | BPF_JEQ | BPF_K: pc += 1 + (acc == i->k ? i->jt : i->jf); break;
+    case BPF_JMP | BPF_JGT | BPF_K: pc += 1 + (acc > i->k ? i->jt : i->jf); break;
+    case BPF_JMP | BPF_JSET | BPF_K: pc += 1 + ((acc & i->k) ? i->jt : i->jf); break;
+    case BPF_JMP | BPF_JA: pc += 1 + i->k; break;
+    case BPF_RET | BPF_K: return i->k == (SECCOMP_RET_ERRNO | ENOSYS) ? 1 : -1;
+    default: return -1;
+    }
+  }
+  return 0;
+}
+
+static void enosys_stub_per_arch(void **state) {
+  static char *names[] = {"read", "openat", "socket", NULL}; /* socket: multiplexed on x86 */
+  static struct hull_syscall_rule r[] = {{.names = names, .action = SCMP_ACT_ALLOW}};
+  struct hull_seccomp sc = {.present = true, .default_action = SCMP_ACT_ERRNO(EPERM), .syscalls = r, .n_syscalls = 1};
+  uint32_t archs[] = {SCMP_ARCH_X86_64, SCMP_ARCH_X32, SCMP_ARCH_X86, SCMP_ARCH_AARCH64};
+  struct sock_filter *p = NULL;
+  size_t n = 0;
+  assert_int_equal(hull_seccomp_enosys_stub(&sc, SCMP_ACT_ERRNO(EPERM), archs, 4, &p, &n), 0);
+  assert_non_null(p);
+  const uint32_t x86_64 = AUDIT_ARCH_X86_64, aarch64 = AUDIT_ARCH_AARCH64, i386 = AUDIT_ARCH_I386;
+  /* x86_64: openat is 257, the highest named. */
+  assert_int_equal(run_stub(p, n, x86_64, 257), 0);
+  assert_int_equal(run_stub(p, n, x86_64, 258), 1);
+  assert_int_equal(run_stub(p, n, x86_64, 0), 0);
+  /* x32 numbers carry bit 30 and have their own maximum (openat). */
+  assert_int_equal(run_stub(p, n, x86_64, 0x40000000 | 257), 0);
+  assert_int_equal(run_stub(p, n, x86_64, 0x40000000 | 300), 1);
+  /* x86 (i386) names socket, multiplexed: no stub, all falls through. */
+  assert_int_equal(run_stub(p, n, i386, 1000), 0);
+  /* aarch64: openat 56, socket 198. */
+  assert_int_equal(run_stub(p, n, aarch64, 198), 0);
+  assert_int_equal(run_stub(p, n, aarch64, 199), 1);
+  /* An architecture not in the filter is libseccomp's business. */
+  assert_int_equal(run_stub(p, n, AUDIT_ARCH_PPC64LE, 5000), 0);
+  free(p);
+  /* Default allow (or ENOSYS already): no stub. */
+  assert_int_equal(hull_seccomp_enosys_stub(&sc, SCMP_ACT_ALLOW, archs, 4, &p, &n), 0);
+  assert_null(p);
+  assert_int_equal(hull_seccomp_enosys_stub(&sc, SCMP_ACT_ERRNO(ENOSYS), archs, 4, &p, &n), 0);
+  assert_null(p);
+}
+
 /* The real path: config.json text through the spec parser, then here. */
 static int check_from_json(void) {
   EXPECT_ERRNO(syscall(SYS_getppid), 55, 1);
@@ -425,6 +505,8 @@ int main(void) {
       cmocka_unit_test(cache_stays_bounded),
       cmocka_unit_test(bad_profiles_are_refused),
       cmocka_unit_test(profile_from_config_json),
+      cmocka_unit_test(newer_syscalls_get_enosys),
+      cmocka_unit_test(enosys_stub_per_arch),
       cmocka_unit_test(feature_tables),
   };
   return cmocka_run_group_tests(tests, setup, teardown);
