@@ -58,7 +58,7 @@ static int run(struct hull_global *g, int argc, char **argv) {
 
 const struct hull_cmd hull_cmd_spec = {
     "spec", "create a new specification file (config.json)", "[command options]",
-    "Writes a default OCI config.json into the bundle directory: busybox sh on a terminal,\n"
-    "the usual mounts, masked and read-only /proc paths. Edit it before `hull run`.\n"
+    "Writes a default OCI config.json into the bundle directory: busybox sh on a terminal, "
+    "the usual mounts, masked and read-only /proc paths. Edit it before `hull run`. "
     "An existing config.json is never overwritten.",
     options, run};

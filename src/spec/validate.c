@@ -83,9 +83,13 @@ static int check_linux(struct pctx *c, const struct hull_spec *s) {
   if (user && user->path == NULL && (!l->n_uid_mappings || !l->n_gid_mappings))
     return pctx_fail_key(c, l->n_uid_mappings ? "gidMappings" : "uidMappings",
                          "required with a new user namespace");
-  if ((l->time_offsets[0].present || l->time_offsets[1].present) &&
-      ns_of(s, HULL_NS_TIME) == NULL)
+  const struct hull_namespace *timens = ns_of(s, HULL_NS_TIME);
+  bool offsets = l->time_offsets[0].present || l->time_offsets[1].present;
+  if (offsets && timens == NULL)
     return pctx_fail_key(c, "timeOffsets", "set without a time namespace");
+  /* Offsets can only be written before the first process enters a new one. */
+  if (offsets && timens->path)
+    return pctx_fail_key(c, "timeOffsets", "cannot be set when joining a time namespace");
   if (l->cgroups_path && has_dotdot(l->cgroups_path))
     return pctx_fail_key(c, "cgroupsPath", "must not contain \"..\", got \"%s\"",
                          l->cgroups_path);

@@ -99,6 +99,9 @@ static const struct bad_case cases[] = {
      "linux.timeOffsets: unknown clock \"realtime\" (want monotonic or boottime)"},
     {LINUX("\"timeOffsets\":{\"monotonic\":{\"secs\":1}}"),
      "linux.timeOffsets: set without a time namespace"},
+    {LINUX("\"namespaces\":[{\"type\":\"time\",\"path\":\"/proc/1/ns/time\"}],"
+           "\"timeOffsets\":{\"boottime\":{\"secs\":1}}"),
+     "linux.timeOffsets: cannot be set when joining a time namespace"},
     {LINUX("\"devices\":[{\"path\":\"/dev/x\",\"type\":\"x\",\"major\":1,\"minor\":1}]"),
      "linux.devices[0].type: unknown device type \"x\" (want c, b, u or p)"},
     {LINUX("\"devices\":[{\"path\":\"/dev/x\",\"type\":\"c\",\"minor\":1}]"),
