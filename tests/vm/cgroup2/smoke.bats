@@ -1,0 +1,50 @@
+#!/usr/bin/env bats
+# Smoke test of the cgroup v2 VM itself (runs inside tests/vm/run.sh): the
+# guest is a pure cgroup v2 host and the freshly built hull runs there.
+load ../../integration/helpers
+
+teardown() {
+  ip link del hvm-smokebr 2>/dev/null || true
+  ip link del hvm-smoke0 2>/dev/null || true
+  rmdir /sys/fs/cgroup/hull-vm-smoke-$$ 2>/dev/null || true
+}
+
+@test "vm: /sys/fs/cgroup is cgroup2 and no v1 hierarchy is mounted" {
+  [ "$(stat -f -c %T /sys/fs/cgroup)" = cgroup2fs ]
+  run awk '$3 == "cgroup" { print $2 }' /proc/mounts
+  [ "$status" -eq 0 ]
+  [ -z "$output" ]
+}
+
+@test "vm: cpu, memory, pids and io controllers are enabled for children" {
+  for c in cpu memory pids io; do
+    grep -qw "$c" /sys/fs/cgroup/cgroup.controllers
+    grep -qw "$c" /sys/fs/cgroup/cgroup.subtree_control
+  done
+}
+
+@test "vm: a child cgroup gets the controllers' interface files" {
+  cg=/sys/fs/cgroup/hull-vm-smoke-$$
+  mkdir "$cg"
+  run ls "$cg"
+  rmdir "$cg"
+  [[ "$output" == *memory.max* ]]
+  [[ "$output" == *pids.max* ]]
+  [[ "$output" == *cpu.max* ]]
+  [[ "$output" == *io.max* ]]
+}
+
+@test "vm: hull --version runs" {
+  run "$HULL" --version
+  [ "$status" -eq 0 ]
+  [[ "${lines[0]}" =~ ^hull\ version\ [0-9]+\.[0-9]+\.[0-9]+$ ]]
+}
+
+@test "vm: overlay, veth and bridge are available" {
+  grep -qw overlay /proc/filesystems
+  ip link add hvm-smoke0 type veth peer name hvm-smoke1
+  ip link add hvm-smokebr type bridge
+  ip link set hvm-smoke0 master hvm-smokebr
+  ip link del hvm-smokebr
+  ip link del hvm-smoke0
+}

@@ -1,0 +1,96 @@
+#!/bin/sh
+# initramfs.sh CACHEDIR: builds CACHEDIR/base.cpio, the part of the VM's
+# initramfs that does not change between runs: busybox, bash, bats, jq,
+# coreutils and the other tools the tests call (host binaries with every
+# library ldd lists, at their host paths), the kernel modules and the init
+# scripts. Uncompressed: the kernel unpacks it faster than it decompresses.
+# The per-run payload (hull, the tests) is a second cpio appended to it.
+# Rebuilt only when this script, the guest scripts or the kernel changed.
+set -eu
+cache=$1
+here=$(cd "$(dirname "$0")" && pwd)
+# Debian packages whose programs go in (bats also brings its libexec/).
+PKGS=${HULL_VM_PKGS:-"bash bats busybox-static coreutils diffutils findutils grep
+mawk sed util-linux mount iproute2 jq procps psmisc libcap2-bin"}
+
+die() { echo "initramfs.sh: $*" >&2; exit 1; }
+key=$(cat "$0" "$here/guest-init" "$here/guest-run" "$cache/kernel/version" | cksum | cut -d' ' -f1)
+[ -s "$cache/base.cpio" ] && [ "$(cat "$cache/base.key" 2>/dev/null)" = "$key" ] && exit 0
+
+command -v busybox >/dev/null || die "busybox not found: apt-get install busybox-static"
+ir=$cache/base.tmp
+rm -rf "$ir"
+mkdir -p "$ir"
+# Same merged-/usr layout as the host, so copied paths and ELF
+# interpreter paths resolve the same way.
+for d in bin sbin lib lib32 lib64 libx32; do
+  if [ -L "/$d" ]; then ln -s "$(readlink "/$d")" "$ir/$d"; fi
+done
+
+# add PATH: copies PATH (following a chain of symlinks, recreating each
+# link) into the image at the same place, unless already there.
+add() {
+  p=$1
+  dir=$(readlink -f "$(dirname "$p")")
+  p=$dir/${p##*/}
+  { [ -e "$ir$p" ] || [ -L "$ir$p" ]; } && return 0
+  mkdir -p "$ir$dir"
+  if [ -L "$p" ]; then
+    t=$(readlink "$p")
+    ln -s "$t" "$ir$p"
+    case $t in /*) add "$t" ;; *) add "$dir/$t" ;; esac
+  elif [ -f "$p" ]; then
+    cp -p "$p" "$ir$p"
+    echo "$p" >>"$ir.files"
+  fi
+}
+
+: >"$ir.files"
+for pkg in $PKGS; do
+  dpkg-query -W -f='${Status}' "$pkg" 2>/dev/null | grep -q "install ok installed" ||
+    { echo "initramfs.sh: $pkg not installed, left out" >&2; continue; }
+  for f in $(dpkg -L "$pkg"); do
+    case $f in
+    /bin/* | /sbin/* | /usr/bin/* | /usr/sbin/* | /usr/lib/bats-core/* | /usr/libexec/bats-core/*)
+      [ -d "$f" ] || add "$f" ;;
+    esac
+  done
+done
+[ -x "$ir/bin/busybox" ] || [ -x "$ir/usr/bin/busybox" ] || die "busybox did not get in"
+
+# Libraries of every ELF file, and the ELF interpreter.
+libs=$(for f in $(cat "$ir.files"); do
+  if head -c 4 "$f" | grep -q 'ELF'; then ldd "$f" 2>/dev/null || true; fi
+done | sed -n 's/.*=> \(\/[^ ]*\) .*/\1/p; s/^[[:space:]]*\(\/[^ ]*\) (.*/\1/p' | sort -u)
+for l in $libs; do add "$l"; done
+
+# Busybox applets for whatever Debian's tools did not bring.
+bb=$(command -v busybox)
+for a in $(busybox --list); do
+  [ -e "$ir/usr/bin/$a" ] || [ -e "$ir/usr/sbin/$a" ] || [ -e "$ir/bin/$a" ] ||
+    [ -e "$ir/sbin/$a" ] || ln -s "$(readlink -f "$bb")" "$ir/usr/bin/$a" 2>/dev/null || true
+done
+
+mkdir -p "$ir/proc" "$ir/sys" "$ir/dev" "$ir/tmp" "$ir/run" "$ir/root" \
+  "$ir/etc" "$ir/mnt" "$ir/var/tmp" "$ir/vm/modules"
+chmod 1777 "$ir/tmp" "$ir/var/tmp"
+cat >"$ir/etc/passwd" <<'PW'
+root:x:0:0:root:/root:/bin/bash
+nobody:x:65534:65534:nobody:/nonexistent:/usr/sbin/nologin
+PW
+cat >"$ir/etc/group" <<'GR'
+root:x:0:
+tty:x:5:
+nogroup:x:65534:
+GR
+echo hullvm >"$ir/etc/hostname"
+: >"$ir/etc/fstab"
+cp "$cache"/kernel/modules/*.ko "$cache/kernel/modules.list" "$ir/vm/modules/"
+cp "$here/guest-init" "$ir/init"
+cp "$here/guest-run" "$ir/vm/run"
+chmod 755 "$ir/init" "$ir/vm/run"
+
+(cd "$ir" && find . | busybox cpio -o -H newc 2>/dev/null) >"$cache/base.cpio.tmp"
+mv "$cache/base.cpio.tmp" "$cache/base.cpio"
+echo "$key" >"$cache/base.key"
+rm -rf "$ir" "$ir.files"
