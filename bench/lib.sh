@@ -40,8 +40,10 @@ base_config() {
     BASE=$d/runc/config.json
     SPEC_FROM="runc spec (hull spec not available)"
   fi
+  # ociVersion 1.1.0: crun 1.8.1 refuses anything newer ("unknown version
+  # specified"), and every runtime must get the very same config.
   jq --arg root "$WORK/rootfs" \
-    '.process.terminal = false | .process.args = ["/bin/true"]
+    '.ociVersion = "1.1.0" | .process.terminal = false | .process.args = ["/bin/true"]
      | .root = {path: $root, readonly: true} | .hostname = "bench"' \
     "$BASE" >"$d/default.json"
   jq --slurpfile profile "$CACHE/containers-seccomp.json" --arg etc "$WORK/etc" \

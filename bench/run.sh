@@ -16,6 +16,8 @@
 #   --no-install  do not apt-get the tools (runc crun hyperfine gnuplot ...)
 #   --out DIR     where raw data, table and plots go (default bench/results)
 #   --no-readme   do not rewrite the results section of bench/README.md
+#   --profile     measure nothing: strace -c, strace -tt and perf stat of one
+#                 `run` per runtime and bundle, into OUT/profile/summary.md
 #
 # Why it runs inside a private mount namespace: this host has hybrid cgroups
 # (v1 controllers + an empty cgroup2 at /sys/fs/cgroup/unified) and crun
@@ -39,6 +41,7 @@ HULL_STATIC=""
 INSTALL=1
 OUT=$BENCH_DIR/results
 README=1
+PROFILE=0
 
 while [ $# -gt 0 ]; do
   case $1 in
@@ -50,6 +53,7 @@ while [ $# -gt 0 ]; do
     --no-install) INSTALL=0; shift ;;
     --out) OUT=$2; shift 2 ;;
     --no-readme) README=0; shift ;;
+    --profile) PROFILE=1; shift ;;
     -h | --help) sed -n '2,/^set -euo/p' "$0" | sed '$d; s/^# \{0,1\}//'; exit 0 ;;
     *) echo "run.sh: unknown option $1" >&2; exit 2 ;;
   esac
@@ -62,7 +66,7 @@ die() { printf 'run.sh: %s\n' "$*" >&2; exit 1; }
 install_tools() {
   local pkgs="runc crun hyperfine gnuplot-nox jq busybox-static time gcc make
     autoconf automake libtool pkg-config libseccomp-dev libcap-dev libyajl-dev
-    libmnl-dev util-linux" missing="" p
+    libmnl-dev util-linux strace linux-perf" missing="" p
   for p in $pkgs; do
     dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed" ||
       missing="$missing $p"
@@ -144,6 +148,7 @@ if [ -z "${HULL_BENCH_INSIDE:-}" ]; then
   args=(-n "$N" -j "$PAR" --out "$OUT")
   [ -n "$RUNTIMES" ] && args+=(-r "$RUNTIMES")
   [ "$README" -eq 0 ] && args+=(--no-readme)
+  [ "$PROFILE" -eq 1 ] && args+=(--profile)
   exec unshare -m --propagation private "$0" "${args[@]}"
 fi
 
@@ -186,6 +191,12 @@ trap cleanup EXIT INT TERM
 
 make_bundles
 write_env
+if [ "$PROFILE" -eq 1 ]; then
+  # shellcheck source=bench/profile.sh
+  . "$BENCH_DIR/profile.sh"
+  profile_all
+  exit 0
+fi
 say "runtimes: $RUNTIMES; $N iterations; $PAR in parallel; work dir $WORK"
 bench_run default run
 bench_split

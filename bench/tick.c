@@ -2,13 +2,17 @@
  * overhead a harness can add: posix_spawn, wait4, CLOCK_MONOTONIC. Appends
  * one line to the output file:
  *
- *   LABEL WALL_NS MAX_RSS_KB STATUS
+ *   LABEL WALL_NS MAX_RSS_KB STATUS CPU_US
  *
  * WALL_NS spans from just before the first spawn to the last child's exit.
  * MAX_RSS_KB is the largest ru_maxrss that wait4 reports for a child: the
  * runtime process or any of its own children it waited for (the same number
  * `/usr/bin/time -v` prints). STATUS is 0 when every copy exited 0, else the
- * first failing copy's exit code (128+signal when killed).
+ * first failing copy's exit code (128+signal when killed). CPU_US is the
+ * user+system CPU time of the children and the descendants they waited for
+ * (summed over copies): work done, less sensitive than wall time to other
+ * load on the machine, blind to processes left running (a created
+ * container's init).
  *
  * usage: tick -o FILE -l LABEL [-p N] -- CMD [ARG...]
  *   -p N  run N copies concurrently; "{}" inside an argument becomes the
@@ -104,6 +108,7 @@ int main(int argc, char **argv) {
   }
   int cmdc = argc - optind, result = 0, running = 0;
   long maxrss = 0;
+  long long cpu_us = 0;
   long long t0 = now_ns();
   for (int i = 0; i < copies; i++) {
     if (spawn_copy(cmdc, argv + optind, i, copies > 1) < 0) {
@@ -124,11 +129,13 @@ int main(int argc, char **argv) {
     running--;
     if (ru.ru_maxrss > maxrss)
       maxrss = ru.ru_maxrss;
+    cpu_us += (long long)(ru.ru_utime.tv_sec + ru.ru_stime.tv_sec) * 1000000LL +
+              ru.ru_utime.tv_usec + ru.ru_stime.tv_usec;
     if (result == 0 && status_code(st) != 0)
       result = status_code(st);
   }
   long long t1 = now_ns();
-  fprintf(f, "%s %lld %ld %d\n", label, t1 - t0, maxrss, result);
+  fprintf(f, "%s %lld %ld %d %lld\n", label, t1 - t0, maxrss, result, cpu_us);
   fclose(f);
   return result;
 }
