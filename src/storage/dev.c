@@ -133,13 +133,24 @@ static int setup_console(int devfd, int console_fd, struct hull_err **err) {
   return storage_move_mount(tree, target, "/dev/console", err);
 }
 
+/* A default device the config lists itself is made once, its way. */
+static bool in_spec(const struct hull_spec *spec, const char *path) {
+  for (size_t i = 0; spec->has_linux && i < spec->linux_.n_devices; i++) {
+    _cleanup_free_ char *a = hull_clean_in_root(spec->linux_.devices[i].path);
+    if (strcmp(a, path + 1) == 0) return true;
+  }
+  return false;
+}
+
 int storage_setup_dev(int rootfd, const struct hull_spec *spec, const struct hull_rootfs_opts *opts,
                       bool dev_is_bind, struct hull_err **err) {
   _cleanup_close_ int devfd = storage_ensure_in_root(rootfd, "/dev", true, true, err);
   if (devfd < 0) return -1;
   if (!dev_is_bind) {
     for (size_t i = 0; i < sizeof(default_devices) / sizeof(default_devices[0]); i++)
-      if (make_device(rootfd, &default_devices[i], opts->new_userns, err) < 0) return -1;
+      if (!in_spec(spec, default_devices[i].path) &&
+          make_device(rootfd, &default_devices[i], opts->new_userns, err) < 0)
+        return -1;
     for (size_t i = 0; spec->has_linux && i < spec->linux_.n_devices; i++)
       if (make_device(rootfd, &spec->linux_.devices[i], opts->new_userns, err) < 0)
         return hull_err_prefix(err, "linux.devices[%zu]", i);
