@@ -93,6 +93,22 @@ static int fs_set_sb_flags(int fsfd, unsigned long flags, const char *type,
   return 0;
 }
 
+/* "ro" is always a mount attribute; it also goes to the superblock (so a
+ * disk filesystem is not written behind the read-only mount, as mount(2)
+ * does) except where the superblock is shared with the host (proc, sysfs,
+ * cgroupfs, ...: reconfiguring those would reach the host) or where the
+ * runtime still writes into it before attaching (tmpfs for tmpcopyup). */
+static bool sb_readonly_ok(const char *type) {
+  static const char *const shared[] = {
+      "proc",  "sysfs",   "cgroup",   "cgroup2", "mqueue",  "devpts",      "securityfs",
+      "debugfs", "tracefs", "bpf",    "configfs", "fusectl", "binfmt_misc", "pstore",
+      "efivarfs", "tmpfs", "hugetlbfs", "nsfs",  NULL,
+  };
+  for (size_t i = 0; shared[i]; i++)
+    if (strcmp(shared[i], type) == 0) return false;
+  return true;
+}
+
 /* A detached mount of a fresh filesystem. */
 int storage_fsmount(const char *type, const char *source, const struct hull_mount_flags *f,
                     struct hull_err **err) {
@@ -103,6 +119,11 @@ int storage_fsmount(const char *type, const char *source, const struct hull_moun
     return -1;
   }
   if (fs_set_sb_flags(fsfd, f->flags, type, err) < 0) return -1;
+  if ((f->flags & MS_RDONLY) && sb_readonly_ok(type) &&
+      fsconfig(fsfd, FSCONFIG_SET_FLAG, "ro", NULL, 0) < 0) {
+    fs_context_error(fsfd, err, "fsconfig ro");
+    return -1;
+  }
   if (f->data && fs_set_data(fsfd, f->data, type, err) < 0) return -1;
   if (fsconfig(fsfd, FSCONFIG_CMD_CREATE, NULL, NULL, 0) < 0) {
     _cleanup_free_ char *what = hull_xasprintf("create %s filesystem", type);
@@ -220,10 +241,19 @@ static int fresh_mount(int rootfd, const struct hull_mount *m, const struct hull
   if (dest < 0) return -1;
   _cleanup_close_ int mfd = storage_fsmount(m->type, m->source, f, err);
   if (mfd < 0) {
-    if ((*err)->errnum == EPERM && strcmp(m->type, "sysfs") == 0 &&
-        (opts->new_userns || opts->rootless)) {
-      hull_err_free(err);
-      return storage_bind_host_ro(rootfd, m, "/sys", err);
+    if ((*err)->errnum == EPERM && (opts->new_userns || opts->rootless)) {
+      if (strcmp(m->type, "sysfs") == 0) {
+        hull_err_free(err);
+        return storage_bind_host_ro(rootfd, m, "/sys", err);
+      }
+      /* mqueue of an ipc namespace the user namespace does not own */
+      if (strcmp(m->type, "mqueue") == 0) {
+        hull_err_free(err);
+        struct hull_mount b = *m;
+        char *o[] = {"rbind", "nosuid", "nodev", "noexec", NULL};
+        b.source = "/dev/mqueue", b.type = "bind", b.options = o;
+        return storage_mount_one(rootfd, &(struct hull_spec){0}, &b, opts, err);
+      }
     }
     return hull_err_prefix(err, "mount %s on %s", m->type, m->destination);
   }

@@ -230,6 +230,16 @@ MOUNTS='awk "{for(i=1;i<=NF;i++) if(\$i==\"-\") print \$5, \$(i+1), \$6}" /proc/
   [[ "${lines[3]}" == *"Read-only file system"* ]]
 }
 
+@test "user namespace: console from the host's devpts, --no-pivot" {
+  run drive --defaults --userns --console "$R" -- stat -c "%F %t" /dev/console
+  [ "$status" -eq 0 ]
+  [ "$output" = "character special file 88" ]
+  run drive --defaults --userns --no-pivot "$R" -- sh -c 'stat -c "%F %t:%T" /dev/null; touch /x 2>&1; true'
+  [ "$status" -eq 0 ]
+  [ "${lines[0]}" = "character special file 1:3" ]
+  [[ "${lines[1]}" == *"Read-only file system"* ]]
+}
+
 @test "cgroup mount with a cgroup namespace: one read-only mount per hierarchy" {
   run drive --defaults --cgroupns "$R" --mount /sys/fs/cgroup --type cgroup --source cgroup \
     --options nosuid,noexec,nodev,relatime,ro -- sh -c "$MOUNTS | grep /sys/fs/cgroup; ls /sys/fs/cgroup"
