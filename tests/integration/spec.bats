@@ -1,13 +1,16 @@
 #!/usr/bin/env bats
-# `hull spec`: the default config.json, its rootless variant, and refusal to
-# overwrite.
+# `hull spec`: the default config.json, its rootless variant, refusal to
+# overwrite; and that an invalid config is refused before anything is made.
 load helpers
 
 setup_file() { common_setup_file; }
 teardown_file() { common_teardown_file; }
 
 setup() { DIR=$(mktemp -d /tmp/hull-spec-test.XXXXXX); }
-teardown() { rm -rf "$DIR"; }
+teardown() {
+  [ -d "$DIR/bundle" ] && remove_test_cgroups "$DIR/bundle"
+  rm -rf "$DIR"
+}
 
 @test "spec writes runc's default shape into the current directory" {
   cd "$DIR"
@@ -55,4 +58,37 @@ teardown() { rm -rf "$DIR"; }
   [ "$status" -ne 0 ]
   [[ "$output" == *"unexpected argument \"extra\""* ]]
   [ ! -e "$DIR/config.json" ]
+}
+
+# A config that fails validation must not leave anything behind: no state
+# directory, no cgroup. (make_bundle gives the container its own cgroupsPath.)
+@test "create with an invalid config fails with the field path and creates nothing" {
+  require_root
+  make_bundle "$DIR/bundle"
+  local cg
+  cg=$(cat "$DIR/bundle/.cgname")
+  update_config "$DIR/bundle" '.linux.resources.memory.limit = "1G"'
+  run hull create --bundle "$DIR/bundle" spec-bad-1
+  [ "$status" -ne 0 ]
+  [[ "$output" == *"linux.resources.memory.limit: expected integer, got string"* ]]
+  [ ! -e "$HULL_TEST_ROOT/spec-bad-1" ]
+  ! ls -d /sys/fs/cgroup/*/hull-test/"$cg" /sys/fs/cgroup/hull-test/"$cg" 2>/dev/null
+
+  update_config "$DIR/bundle" '.linux.resources.memory.limit = 1048576 |
+    .process.capabilities.bounding += ["CAP_FOO"]'
+  run hull create --bundle "$DIR/bundle" spec-bad-2
+  [ "$status" -ne 0 ]
+  [[ "$output" == *"process.capabilities.bounding["*"]: unknown capability \"CAP_FOO\""* ]]
+  [ ! -e "$HULL_TEST_ROOT/spec-bad-2" ]
+  ! ls -d /sys/fs/cgroup/*/hull-test/"$cg" /sys/fs/cgroup/hull-test/"$cg" 2>/dev/null
+}
+
+@test "create reports malformed JSON with line and column" {
+  require_root
+  make_bundle "$DIR/bundle"
+  printf '{\n  "ociVersion": "1.0.0",\n  "root": {"path": "rootfs"},,\n}\n' >"$DIR/bundle/config.json"
+  run hull create --bundle "$DIR/bundle" spec-bad-3
+  [ "$status" -ne 0 ]
+  [[ "$output" == *"config.json: config: invalid JSON at line 3, column "* ]]
+  [ ! -e "$HULL_TEST_ROOT/spec-bad-3" ]
 }
