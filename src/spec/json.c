@@ -288,6 +288,28 @@ static int one_mapping(struct pctx *c, yajl_val v, struct hull_id_mapping *m) {
       ju32_req(c, v, "hostID", &m->host_id) < 0 || ju32_req(c, v, "size", &m->size) < 0)
     return -1;
   if (m->size == 0) return pctx_fail_key(c, "size", "must be greater than 0");
+  /* The kernel takes IDs up to 2^32 - 2 (-1 is "no ID"). */
+  if ((uint64_t)m->container_id + m->size > UINT32_MAX)
+    return pctx_fail(c, "containerID %u + size %u runs past the largest ID", m->container_id,
+                     m->size);
+  if ((uint64_t)m->host_id + m->size > UINT32_MAX)
+    return pctx_fail(c, "hostID %u + size %u runs past the largest ID", m->host_id, m->size);
+  return 0;
+}
+
+static bool overlap(uint32_t a, uint32_t b, uint32_t size_a, uint32_t size_b) {
+  return (uint64_t)a < (uint64_t)b + size_b && (uint64_t)b < (uint64_t)a + size_a;
+}
+
+/* The kernel refuses overlapping ranges on either side when the map is
+ * written; say which entries clash before anything is created. */
+static int check_overlaps(struct pctx *c, const struct hull_id_mapping *m, size_t i) {
+  for (size_t j = 0; j < i; j++) {
+    if (overlap(m[i].container_id, m[j].container_id, m[i].size, m[j].size))
+      return pctx_fail(c, "container IDs overlap entry %zu", j);
+    if (overlap(m[i].host_id, m[j].host_id, m[i].size, m[j].size))
+      return pctx_fail(c, "host IDs overlap entry %zu", j);
+  }
   return 0;
 }
 
@@ -297,11 +319,13 @@ int id_mappings(struct pctx *c, yajl_val obj, const char *key,
   if (jarr(c, obj, key, &a) < 0) return -1;
   if (a == NULL) return 0;
   size_t len = a->u.array.len;
+  if (len > 340) /* the kernel's limit on uid_map/gid_map lines */
+    return pctx_fail_key(c, key, "%zu entries, the kernel takes at most 340", len);
   struct hull_id_mapping *m = hull_xcalloc(len ? len : 1, sizeof(*m));
   size_t old = pctx_key(c, key);
   for (size_t i = 0; i < len; i++) {
     size_t o2 = pctx_index(c, i);
-    if (one_mapping(c, a->u.array.values[i], &m[i]) < 0) {
+    if (one_mapping(c, a->u.array.values[i], &m[i]) < 0 || check_overlaps(c, m, i) < 0) {
       pctx_pop(c, old);
       free(m);
       return -1;

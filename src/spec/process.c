@@ -231,10 +231,10 @@ int parse_process(struct pctx *c, yajl_val v, struct hull_process *p) {
     return -1;
   p->oom_score_adj = (int)oom;
   for (size_t i = 0; p->env && p->env[i]; i++)
-    if (strchr(p->env[i], '=') == NULL) {
+    if (strchr(p->env[i], '=') == NULL || p->env[i][0] == '=') {
       size_t old = pctx_key(c, "env");
       pctx_index(c, i);
-      pctx_fail(c, "expected KEY=value, got \"%s\"", p->env[i]);
+      pctx_fail(c, "expected NAME=value, got \"%s\"", p->env[i]);
       pctx_pop(c, old);
       return -1;
     }

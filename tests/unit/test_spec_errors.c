@@ -44,7 +44,8 @@ static const struct bad_case cases[] = {
     {"\"process\":{\"args\":[],\"cwd\":\"/\"}", "process.args: must not be empty"},
     {"\"process\":{\"args\":[\"sh\"]}", "process.cwd: required"},
     {"\"process\":{\"args\":[\"sh\"],\"cwd\":\"tmp\"}", "process.cwd: must be absolute, got \"tmp\""},
-    {PROC("\"env\":[\"PATH\"]"), "process.env[0]: expected KEY=value, got \"PATH\""},
+    {PROC("\"env\":[\"PATH\"]"), "process.env[0]: expected NAME=value, got \"PATH\""},
+    {PROC("\"env\":[\"A=1\",\"=x\"]"), "process.env[1]: expected NAME=value, got \"=x\""},
     {PROC("\"user\":{\"uid\":-1}"), "process.user.uid: -1 out of range [0, 4294967295]"},
     {PROC("\"user\":{\"uid\":4294967296}"), "process.user.uid: 4294967296 out of range [0, 4294967295]"},
     {PROC("\"user\":{\"gid\":1.5}"), "process.user.gid: expected integer, got number"},
@@ -95,6 +96,19 @@ static const struct bad_case cases[] = {
     {LINUX("\"namespaces\":[{\"type\":\"user\"}]"), "linux.uidMappings: required with a new user namespace"},
     {LINUX("\"namespaces\":[{\"type\":\"user\"}],\"uidMappings\":[{\"containerID\":0,\"hostID\":1000}]"),
      "linux.uidMappings[0].size: required"},
+    {LINUX("\"namespaces\":[{\"type\":\"user\"}],"
+           "\"uidMappings\":[{\"containerID\":0,\"hostID\":1000,\"size\":10},"
+           "{\"containerID\":5,\"hostID\":5000,\"size\":10}],"
+           "\"gidMappings\":[{\"containerID\":0,\"hostID\":1000,\"size\":1}]"),
+     "linux.uidMappings[1]: container IDs overlap entry 0"},
+    {LINUX("\"namespaces\":[{\"type\":\"user\"}],"
+           "\"uidMappings\":[{\"containerID\":0,\"hostID\":1000,\"size\":1}],"
+           "\"gidMappings\":[{\"containerID\":0,\"hostID\":1000,\"size\":10},"
+           "{\"containerID\":10,\"hostID\":1009,\"size\":1}]"),
+     "linux.gidMappings[1]: host IDs overlap entry 0"},
+    {LINUX("\"namespaces\":[{\"type\":\"user\"}],"
+           "\"uidMappings\":[{\"containerID\":0,\"hostID\":4294967290,\"size\":10}]"),
+     "linux.uidMappings[0]: hostID 4294967290 + size 10 runs past the largest ID"},
     {LINUX("\"timeOffsets\":{\"realtime\":{\"secs\":1}}"),
      "linux.timeOffsets: unknown clock \"realtime\" (want monotonic or boottime)"},
     {LINUX("\"timeOffsets\":{\"monotonic\":{\"secs\":1}}"),
