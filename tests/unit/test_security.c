@@ -173,7 +173,7 @@ static char *run_child(int (*fn)(void), int *status) {
 
 static int run_child_status(int (*fn)(void)) {
   int status;
-  _cleanup_free_ char *out = run_child(fn, &status);
+  free(run_child(fn, &status));
   if (!WIFEXITED(status)) return -1;
   return WEXITSTATUS(status);
 }
