@@ -8,6 +8,7 @@
 #include <sys/socket.h>
 #include <sys/syscall.h>
 #include <sys/un.h>
+#include <yajl/yajl_tree.h>
 
 int hull_seccomp_load(const struct hull_seccomp_filter *f, int *notify_fd, struct hull_err **err) {
   if (notify_fd) *notify_fd = -1;
@@ -39,6 +40,22 @@ int hull_seccomp_load(const struct hull_seccomp_filter *f, int *notify_fd, struc
   return 0;
 }
 
+/* The container's pid as the runtime sees it, from the state JSON. */
+static pid_t state_pid(const char *state_json) {
+  char errbuf[128];
+  yajl_val tree = yajl_tree_parse(state_json, errbuf, sizeof(errbuf));
+  const char *path[] = {"pid", NULL};
+  yajl_val v = tree ? yajl_tree_get(tree, path, yajl_t_number) : NULL;
+  pid_t pid = v && YAJL_IS_INTEGER(v) ? (pid_t)YAJL_GET_INTEGER(v) : 0;
+  yajl_tree_free(tree);
+  return pid;
+}
+
+char *hull_seccomp_process_state_from_state(const char *metadata, const char *state_json) {
+  const char *st = state_json && state_json[0] ? state_json : "{}";
+  return hull_seccomp_process_state_json(state_pid(st), metadata, st);
+}
+
 char *hull_seccomp_process_state_json(pid_t pid, const char *metadata, const char *state_json) {
   const char *md = metadata ? metadata : "";
   size_t cap = strlen(md) * 6 + 1;
@@ -49,7 +66,7 @@ char *hull_seccomp_process_state_json(pid_t pid, const char *metadata, const cha
                         HULL_SPEC_VERSION, (int)pid, esc, state_json);
 }
 
-static int connect_listener(const char *path, struct hull_err **err) {
+int hull_seccomp_listener_connect(const char *path, struct hull_err **err) {
   struct sockaddr_un addr = {.sun_family = AF_UNIX};
   if (strlen(path) >= sizeof(addr.sun_path))
     return hull_err_set(err, 0, "linux.seccomp.listenerPath \"%s\": path too long for a socket", path);
@@ -63,8 +80,15 @@ static int connect_listener(const char *path, struct hull_err **err) {
 
 int hull_seccomp_send_listener(const char *listener_path, int notify_fd, const char *state_json,
                                struct hull_err **err) {
-  _cleanup_close_ int sock = connect_listener(listener_path, err);
+  _cleanup_close_ int sock = hull_seccomp_listener_connect(listener_path, err);
   if (sock < 0) return -1;
+  if (hull_seccomp_send_listener_fd(sock, notify_fd, state_json, err) < 0)
+    return hull_err_prefix(err, "linux.seccomp.listenerPath %s", listener_path);
+  return 0;
+}
+
+int hull_seccomp_send_listener_fd(int sock, int notify_fd, const char *state_json,
+                                  struct hull_err **err) {
   size_t len = strlen(state_json);
   struct iovec iov = {.iov_base = (void *)state_json, .iov_len = len};
   union {
@@ -82,13 +106,13 @@ int hull_seccomp_send_listener(const char *listener_path, int notify_fd, const c
   ssize_t n;
   do n = sendmsg(sock, &msg, MSG_NOSIGNAL);
   while (n < 0 && errno == EINTR);
-  if (n < 0) return hull_err_sys(err, "linux.seccomp.listenerPath: sendmsg to %s", listener_path);
+  if (n < 0) return hull_err_sys(err, "sendmsg of the seccomp listener");
   /* The fd went with the first message; the rest of a long state follows
    * as plain data, as the spec allows. */
   for (size_t off = (size_t)n; off < len;) {
     ssize_t w = send(sock, state_json + off, len - off, MSG_NOSIGNAL);
     if (w < 0 && errno == EINTR) continue;
-    if (w < 0) return hull_err_sys(err, "linux.seccomp.listenerPath: send to %s", listener_path);
+    if (w < 0) return hull_err_sys(err, "send of the container process state");
     off += (size_t)w;
   }
   return 0;

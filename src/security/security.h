@@ -2,7 +2,11 @@
  * (libseccomp), LSM labels, per-process attributes, and trusted procfs
  * access. Called by the init shim (and exec) in this order:
  *   hull_process_apply_attrs -> hull_lsm_set_exec_label -> hull_identity_apply
- *   -> hull_caps_apply -> (no_new_privs) -> hull_seccomp_load (last). */
+ *   -> hull_caps_apply -> (no_new_privs) -> hull_seccomp_load (last).
+ * Without noNewPrivileges, loading a filter needs CAP_SYS_ADMIN in the
+ * effective set, which the uid change and the capability drop take away:
+ * then hull_seccomp_load goes right after hull_lsm_set_exec_label (as runc
+ * does), and the profile must allow what the shim calls afterwards. */
 #ifndef HULL_SECURITY_H
 #define HULL_SECURITY_H
 
@@ -109,5 +113,14 @@ size_t hull_seccomp_filter_bpf(const struct hull_seccomp_filter *f, const void *
  * {"ociVersion","fds":["seccompFd"],"pid","metadata","state":state_json}.
  * The result goes to hull_seccomp_send_listener as its state_json. */
 char *hull_seccomp_process_state_json(pid_t pid, const char *metadata, const char *state_json);
+/* The same with the pid taken from the container state JSON ("pid"). */
+char *hull_seccomp_process_state_from_state(const char *metadata, const char *state_json);
+/* listenerPath in two steps, for a caller that must connect while the
+ * host's path is reachable (before pivot_root) and send later: connect
+ * (an AF_UNIX SOCK_STREAM socket, CLOEXEC), then send the notify fd with
+ * SCM_RIGHTS and the process state on that socket. */
+int hull_seccomp_listener_connect(const char *listener_path, struct hull_err **err);
+int hull_seccomp_send_listener_fd(int sock, int notify_fd, const char *state_json,
+                                  struct hull_err **err);
 
 #endif

@@ -479,6 +479,19 @@ static void profile_from_config_json(void **state) {
   assert_int_equal(WEXITSTATUS(status), 0);
 }
 
+static void process_state_takes_pid_from_state(void **state) {
+  _cleanup_free_ char *a = hull_seccomp_process_state_from_state("m", "{\"id\":\"c1\",\"pid\":4321}");
+  _cleanup_free_ char *want = hull_xasprintf(
+      "{\"ociVersion\":\"%s\",\"fds\":[\"seccompFd\"],\"pid\":4321,\"metadata\":\"m\","
+      "\"state\":{\"id\":\"c1\",\"pid\":4321}}", HULL_SPEC_VERSION);
+  assert_string_equal(a, want);
+  _cleanup_free_ char *b = hull_seccomp_process_state_from_state(NULL, NULL);
+  _cleanup_free_ char *want_b = hull_xasprintf(
+      "{\"ociVersion\":\"%s\",\"fds\":[\"seccompFd\"],\"pid\":0,\"metadata\":\"\",\"state\":{}}",
+      HULL_SPEC_VERSION);
+  assert_string_equal(b, want_b);
+}
+
 static bool has_name(const char *const *v, const char *n) {
   for (; *v; v++)
     if (strcmp(*v, n) == 0) return true;
@@ -507,6 +520,7 @@ int main(void) {
       cmocka_unit_test(profile_from_config_json),
       cmocka_unit_test(newer_syscalls_get_enosys),
       cmocka_unit_test(enosys_stub_per_arch),
+      cmocka_unit_test(process_state_takes_pid_from_state),
       cmocka_unit_test(feature_tables),
   };
   return cmocka_run_group_tests(tests, setup, teardown);
