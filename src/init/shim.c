@@ -100,15 +100,19 @@ static int enter_cwd(const struct hull_process *p, struct hull_err **err) {
 static int drop_privileges(struct hull_init_args *a, int *notify_fd, struct hull_err **err) {
   const struct hull_process *p = a->process;
   const struct hull_linux *lx = &a->spec->linux_;
+  /* Without no_new_privs a filter needs CAP_SYS_ADMIN to load, which the
+   * uid change and the capability drop take away: load it first then. */
+  bool early = a->seccomp && !p->no_new_privileges;
+  *notify_fd = -1;
   if (hull_process_apply_attrs(p, lx, err) < 0) return -1;
   if (hull_lsm_set_exec_label(p->apparmor_profile, p->selinux_label, err) < 0) return -1;
+  if (early && hull_seccomp_load(a->seccomp, notify_fd, err) < 0) return -1;
   if (hull_identity_apply(p, err) < 0) return -1;
   if (enter_cwd(p, err) < 0) return -1;
   if (hull_caps_apply(&p->caps, err) < 0) return -1;
   if (p->no_new_privileges && prctl(PR_SET_NO_NEW_PRIVS, 1, 0, 0, 0) < 0)
     return hull_err_sys(err, "prctl PR_SET_NO_NEW_PRIVS");
-  *notify_fd = -1;
-  if (a->seccomp && hull_seccomp_load(a->seccomp, notify_fd, err) < 0) return -1;
+  if (a->seccomp && !early && hull_seccomp_load(a->seccomp, notify_fd, err) < 0) return -1;
   return 0;
 }
 
@@ -160,17 +164,26 @@ static int prepare(struct hull_init_args *a, char **state_json, char **exe, char
     if (hull_sync_expect(a->sync_fd, HULL_SYNC_GO2, state_json, "init", err) < 0) return -1;
   }
   if (setup_console(a, err) < 0) return -1;
+  /* The agent's socket is a host path: connect before pivot_root. */
+  const struct hull_seccomp *sc = &a->spec->linux_.seccomp;
+  _cleanup_close_ int listener = -1;
+  if (!a->exec && a->seccomp && hull_seccomp_filter_has_notify(a->seccomp) && sc->listener_path) {
+    listener = hull_seccomp_listener_connect(sc->listener_path, err);
+    if (listener < 0) return -1;
+  }
   if (!a->exec && setup_container(a, *state_json, err) < 0) return -1;
   if (!a->no_new_keyring && !a->exec)
     syscall(SYS_keyctl, 1 /* KEYCTL_JOIN_SESSION_KEYRING */, NULL); /* best effort */
   int notify_fd;
   if (drop_privileges(a, &notify_fd, err) < 0) return -1;
   if (notify_fd >= 0) {
-    int r = hull_seccomp_send_listener(a->spec->linux_.seccomp.listener_path, notify_fd,
-                                       *state_json ? *state_json : "{}", err);
+    _cleanup_free_ char *ps = hull_seccomp_process_state_from_state(sc->listener_metadata, *state_json);
+    int r = listener >= 0 ? hull_seccomp_send_listener_fd(listener, notify_fd, ps, err)
+                          : hull_seccomp_send_listener(sc->listener_path, notify_fd, ps, err);
     close(notify_fd);
-    if (r < 0) return -1;
+    if (r < 0) return hull_err_prefix(err, "linux.seccomp.listenerPath");
   }
+  if (listener >= 0) close(hull_steal_fd(&listener)); /* before close_fds sweeps it */
   *env = build_env(a);
   *exe = hull_init_find_exec(a->process->args[0], *env, err);
   if (*exe == NULL) return -1;
