@@ -95,7 +95,10 @@ static int mount_v1_layout(int rootfd, const struct hull_spec *spec, const struc
 int storage_mount_cgroup(int rootfd, const struct hull_spec *spec, const struct hull_mount *m,
                          const struct hull_mount_flags *f, const struct hull_rootfs_opts *opts,
                          struct hull_err **err) {
-  if (opts->rootless) return storage_bind_host_ro(rootfd, m, "/sys/fs/cgroup", err);
+  /* In a user namespace v1 hierarchies cannot be mounted and a fresh
+   * cgroup2 is only allowed with an owned cgroupns: the host's tree is
+   * bound read-only instead (CVE-2023-25809). */
+  if (opts->rootless || opts->new_userns) return storage_bind_host_ro(rootfd, m, "/sys/fs/cgroup", err);
   struct statfs sfs;
   if (statfs("/sys/fs/cgroup", &sfs) < 0) return hull_err_sys(err, "statfs /sys/fs/cgroup");
   if (strcmp(m->type, "cgroup2") == 0 || sfs.f_type == CGROUP2_SUPER_MAGIC) {

@@ -73,6 +73,9 @@ static int make_device(int rootfd, const struct hull_device *d, bool userns,
   mode_t old = umask(0);
   int r = mknodat(parent, name, device_type(d->type) | perm, makedev(d->major, d->minor));
   umask(old);
+  /* Not allowed here after all (a user namespace nobody told us about):
+   * the host's node, bound. */
+  if (r < 0 && errno == EPERM) return bind_device(parent, name, d, err);
   if (r < 0) return hull_err_sys(err, "mknod %s", d->path);
   if (fchownat(parent, name, d->has_uid ? d->uid : 0, d->has_gid ? d->gid : 0,
                AT_SYMLINK_NOFOLLOW) < 0)

@@ -46,8 +46,21 @@ static bool dev_is_bind(const struct hull_spec *spec) {
   return false;
 }
 
-int hull_rootfs_prepare(const struct hull_spec *spec, const struct hull_rootfs_opts *opts,
+/* True when this process is in a user namespace other than the initial
+ * one, whether the config asked for it or not (rootless podman runs the
+ * runtime as uid 0 in its own): mknod and fresh sysfs/cgroupfs mounts are
+ * then impossible or unsafe, so the userns/rootless paths are taken. */
+static bool in_user_namespace(void) {
+  _cleanup_free_ char *map = hull_read_file("/proc/self/uid_map", NULL, NULL);
+  if (map == NULL) return false;
+  unsigned long a, b, c;
+  return sscanf(map, "%lu %lu %lu", &a, &b, &c) != 3 || a != 0 || b != 0 || c != 4294967295UL;
+}
+
+int hull_rootfs_prepare(const struct hull_spec *spec, const struct hull_rootfs_opts *in_opts,
                         struct hull_err **err) {
+  struct hull_rootfs_opts o = *in_opts, *opts = &o;
+  if (!o.new_userns && in_user_namespace()) o.new_userns = true;
   unsigned long prop;
   if (root_propagation(spec, &prop, err) < 0) return -1;
   if (mount(NULL, "/", NULL, prop ? prop : MS_SLAVE | MS_REC, NULL) < 0)

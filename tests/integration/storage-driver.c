@@ -14,6 +14,8 @@
  *   --device PATH:TYPE:MAJOR:MINOR[:MODE:UID:GID]
  *   --console             a pty slave for /dev/console
  *   --userns              a new user namespace (identity map of 0-65535)
+ *   --userns-untold       the same, without telling storage (opts.new_userns
+ *                         false: the runtime in rootless podman's userns)
  *   --rootless            tell storage the caller is rootless
  *   --netns --cgroupns    new network / cgroup namespaces
  *   --between CMD         sh -c CMD between prepare and finish ($ROOTFS set) */
@@ -155,6 +157,7 @@ static int parse_args(int argc, char **argv) {
       else if (strcmp(a, "--no-pivot") == 0) ropts.no_pivot = true;
       else if (strcmp(a, "--console") == 0) ropts.console_fd = -2;
       else if (strcmp(a, "--userns") == 0) userns = ropts.new_userns = true;
+      else if (strcmp(a, "--userns-untold") == 0) userns = true; /* rootless podman */
       else if (strcmp(a, "--rootless") == 0) ropts.rootless = true;
       else if (strcmp(a, "--netns") == 0) netns = true;
       else if (strcmp(a, "--cgroupns") == 0) cgroupns = true;

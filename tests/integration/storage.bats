@@ -230,6 +230,19 @@ MOUNTS='awk "{for(i=1;i<=NF;i++) if(\$i==\"-\") print \$5, \$(i+1), \$6}" /proc/
   [[ "${lines[3]}" == *"Read-only file system"* ]]
 }
 
+@test "a user namespace storage was not told about (rootless podman): binds, read-only sysfs and cgroupfs" {
+  run drive --defaults --userns-untold "$R" --mount /sys/fs/cgroup --type cgroup --source cgroup --options nosuid,noexec,nodev \
+    --device /dev/fuse:c:10:229 -- \
+    sh -c "$MOUNTS | grep -E '^/(dev/null|dev/fuse|sys|sys/fs/cgroup) '; stat -c '%F %t:%T' /dev/null /dev/fuse"
+  [ "$status" -eq 0 ]
+  [[ "${lines[0]}" == "/sys sysfs ro,nosuid,nodev,noexec"* ]]
+  [[ "${lines[1]}" == "/sys/fs/cgroup tmpfs ro,nosuid,nodev,noexec"* ]]
+  [[ "$output" == *"/dev/null devtmpfs"* ]]
+  [[ "$output" == *"/dev/fuse devtmpfs"* ]]
+  [[ "$output" == *"character special file 1:3"* ]]
+  [[ "$output" == *"character special file a:e5"* ]]
+}
+
 @test "user namespace: console from the host's devpts, --no-pivot" {
   run drive --defaults --userns --console "$R" -- stat -c "%F %t" /dev/console
   [ "$status" -eq 0 ]
