@@ -31,6 +31,8 @@ const char *json_type_name(yajl_val v);
 /* Member of an object; NULL when absent or JSON null (null means "not set",
  * as Go-written configs use it). */
 yajl_val jget(yajl_val obj, const char *key);
+/* True when obj's i-th key appears again later (maps: the last one wins). */
+bool key_repeated_later(yajl_val obj, size_t i);
 
 /* Typed readers: the value at obj[key]. Absent: return 0, output untouched
  * (the *present flag, when given, is set to false). A wrong type or range is

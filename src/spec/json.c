@@ -101,9 +101,11 @@ const char *json_type_name(yajl_val v) {
   return "unknown";
 }
 
+/* A repeated key: the last one wins, as with Go's encoding/json, so hull
+ * reads a config the way runc, containerd and podman read it. */
 yajl_val jget(yajl_val obj, const char *key) {
   if (obj == NULL || !YAJL_IS_OBJECT(obj)) return NULL;
-  for (size_t i = 0; i < obj->u.object.len; i++)
+  for (size_t i = obj->u.object.len; i-- > 0;)
     if (strcmp(obj->u.object.keys[i], key) == 0) {
       yajl_val v = obj->u.object.values[i];
       return (v == NULL || YAJL_IS_NULL(v)) ? NULL : v;
@@ -256,29 +258,36 @@ void kv_free(struct hull_kv *kv, size_t n) {
   free(kv);
 }
 
+bool key_repeated_later(yajl_val obj, size_t i) {
+  for (size_t j = i + 1; j < obj->u.object.len; j++)
+    if (strcmp(obj->u.object.keys[i], obj->u.object.keys[j]) == 0) return true;
+  return false;
+}
+
 int jkv(struct pctx *c, yajl_val obj, const char *key, struct hull_kv **out, size_t *n) {
   yajl_val m;
   if (jobj(c, obj, key, &m) < 0) return -1;
   if (m == NULL) return 0;
-  size_t len = m->u.object.len;
+  size_t len = m->u.object.len, k = 0;
   struct hull_kv *kv = hull_xcalloc(len ? len : 1, sizeof(*kv));
   size_t old = pctx_key(c, key);
   for (size_t i = 0; i < len; i++) {
     yajl_val v = m->u.object.values[i];
+    if (key_repeated_later(m, i)) continue;
     if (!YAJL_IS_STRING(v)) {
       pctx_mapkey(c, m->u.object.keys[i]);
       pctx_fail(c, "expected string, got %s", json_type_name(v));
       pctx_pop(c, old);
-      kv_free(kv, i);
+      kv_free(kv, k);
       return -1;
     }
-    kv[i].key = hull_xstrdup(m->u.object.keys[i]);
-    kv[i].value = hull_xstrdup(YAJL_GET_STRING(v));
+    kv[k].key = hull_xstrdup(m->u.object.keys[i]);
+    kv[k++].value = hull_xstrdup(YAJL_GET_STRING(v));
   }
   pctx_pop(c, old);
   kv_free(*out, *n);
   *out = kv;
-  *n = len;
+  *n = k;
   return 0;
 }
 

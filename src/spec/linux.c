@@ -111,9 +111,9 @@ static int parse_net_devices(struct pctx *c, yajl_val obj, struct hull_linux *l)
   l->net_devices = hull_xcalloc(n + 1, sizeof(*l->net_devices));
   size_t old = pctx_key(c, "netDevices");
   for (size_t i = 0; i < n; i++) {
-    struct hull_net_device *d = &l->net_devices[i];
+    if (key_repeated_later(m, i)) continue;
+    struct hull_net_device *d = &l->net_devices[l->n_net_devices++];
     d->host_name = hull_xstrdup(m->u.object.keys[i]);
-    l->n_net_devices = i + 1;
     size_t o2 = pctx_mapkey(c, d->host_name);
     if (!valid_ifname(d->host_name)) return pctx_fail(c, "invalid interface name");
     yajl_val v = m->u.object.values[i];

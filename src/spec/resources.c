@@ -248,10 +248,10 @@ static int parse_rdma(struct pctx *c, yajl_val obj, struct hull_resources *r) {
   r->rdma = hull_xcalloc(n + 1, sizeof(*r->rdma));
   size_t old = pctx_key(c, "rdma");
   for (size_t i = 0; i < n; i++) {
-    struct hull_rdma_limit *l = &r->rdma[i];
+    if (key_repeated_later(m, i)) continue;
+    struct hull_rdma_limit *l = &r->rdma[r->n_rdma++];
     yajl_val d = m->u.object.values[i];
     l->device = hull_xstrdup(m->u.object.keys[i]);
-    r->n_rdma = i + 1;
     size_t o2 = pctx_mapkey(c, l->device);
     if (d == NULL || YAJL_IS_NULL(d)) { /* {"dev": null}: no limits */
       pctx_pop(c, o2);

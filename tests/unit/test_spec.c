@@ -361,6 +361,22 @@ static void sysctl_slash_form_and_ipc(void **state) {
   hull_spec_free(s);
 }
 
+static void repeated_keys_last_wins(void **state) {
+  struct hull_spec *s = parse_ok(
+      "{\"ociVersion\":\"1.0.0\",\"root\":{\"path\":\"a\"},\"root\":{\"path\":\"b\"},"
+      "\"annotations\":{\"k\":\"1\",\"j\":\"x\",\"k\":\"2\"},"
+      "\"linux\":{\"netDevices\":{\"eth1\":{\"name\":\"a\"},\"eth1\":{\"name\":\"b\"}},"
+      "\"resources\":{\"rdma\":{\"m\":{\"hcaHandles\":1},\"m\":{\"hcaHandles\":2}}}}}");
+  assert_string_equal(s->root_path, "b");
+  assert_int_equal(s->n_annotations, 2);
+  assert_string_equal(hull_spec_annotation(s, "k"), "2");
+  assert_int_equal(s->linux_.n_net_devices, 1);
+  assert_string_equal(s->linux_.net_devices[0].name, "b");
+  assert_int_equal(s->linux_.resources.n_rdma, 1);
+  assert_int_equal(s->linux_.resources.rdma[0].hca_handles, 2);
+  hull_spec_free(s);
+}
+
 int main(void) {
   const struct CMUnitTest tests[] = {
       cmocka_unit_test(schema_good_vectors_parse),
@@ -372,6 +388,7 @@ int main(void) {
       cmocka_unit_test(default_spec_parses),
       cmocka_unit_test(hostile_text),
       cmocka_unit_test(sysctl_slash_form_and_ipc),
+      cmocka_unit_test(repeated_keys_last_wins),
   };
   return cmocka_run_group_tests(tests, NULL, NULL);
 }
