@@ -157,6 +157,14 @@ static int wait_start(struct hull_init_args *a, struct hull_err **err) {
 static int prepare(struct hull_init_args *a, char **state_json, char **exe, char ***env,
                    struct hull_err **err) {
   if (hull_sync_expect(a->sync_fd, HULL_SYNC_GO, NULL, "init", err) < 0) return -1;
+  /* The agent's socket is a host path: connect while the host's mount
+   * namespace and root are still ours. */
+  const struct hull_seccomp *sc = &a->spec->linux_.seccomp;
+  _cleanup_close_ int listener = -1;
+  if (a->seccomp && hull_seccomp_filter_has_notify(a->seccomp) && sc->listener_path) {
+    listener = hull_seccomp_listener_connect(sc->listener_path, err);
+    if (listener < 0) return -1;
+  }
   if (make_namespaces(a, err) < 0) return -1;
   if (!a->exec) {
     if (hull_sync_send(a->sync_fd, HULL_SYNC_NS_READY, NULL) < 0)
@@ -164,13 +172,6 @@ static int prepare(struct hull_init_args *a, char **state_json, char **exe, char
     if (hull_sync_expect(a->sync_fd, HULL_SYNC_GO2, state_json, "init", err) < 0) return -1;
   }
   if (setup_console(a, err) < 0) return -1;
-  /* The agent's socket is a host path: connect before pivot_root. */
-  const struct hull_seccomp *sc = &a->spec->linux_.seccomp;
-  _cleanup_close_ int listener = -1;
-  if (!a->exec && a->seccomp && hull_seccomp_filter_has_notify(a->seccomp) && sc->listener_path) {
-    listener = hull_seccomp_listener_connect(sc->listener_path, err);
-    if (listener < 0) return -1;
-  }
   if (!a->exec && setup_container(a, *state_json, err) < 0) return -1;
   if (!a->no_new_keyring && !a->exec)
     syscall(SYS_keyctl, 1 /* KEYCTL_JOIN_SESSION_KEYRING */, NULL); /* best effort */

@@ -3,7 +3,9 @@
  * container process state (written to STATE_FILE), then answers every
  * notification with success (return value 0) without running the syscall,
  * so the container sees e.g. mkdir succeed while nothing is created. Runs
- * until killed or the listener fd reports the container gone. */
+ * until killed; each listener is served by a child until its processes
+ * are gone. STATE_FILE holds the last state received; STATE_FILE.N the
+ * N-th (from 1). */
 #include <errno.h>
 #include <fcntl.h>
 #include <linux/seccomp.h>
@@ -14,6 +16,8 @@
 #include <sys/ioctl.h>
 #include <sys/socket.h>
 #include <sys/un.h>
+#include <sys/wait.h>
+#include <signal.h>
 #include <unistd.h>
 
 static int receive(int conn, char *buf, size_t size, int *fd) {
@@ -65,6 +69,7 @@ int main(int argc, char **argv) {
     perror("listen");
     return 1;
   }
+  signal(SIGCHLD, SIG_IGN); /* no zombies from finished servers */
   for (;;) {
     int conn = accept4(ls, NULL, NULL, SOCK_CLOEXEC);
     if (conn < 0) continue;
@@ -73,12 +78,22 @@ int main(int argc, char **argv) {
     int r = receive(conn, buf, sizeof(buf), &nfd);
     close(conn);
     if (r < 0) continue;
-    FILE *f = fopen(argv[2], "w");
-    if (f) {
-      fprintf(f, "%s\n", buf);
-      fclose(f);
+    static unsigned count;
+    char numbered[4096];
+    snprintf(numbered, sizeof(numbered), "%s.%u", argv[2], ++count);
+    for (int k = 0; k < 2; k++) {
+      FILE *f = fopen(k ? numbered : argv[2], "w");
+      if (f) {
+        fprintf(f, "%s\n", buf);
+        fclose(f);
+      }
     }
-    serve(nfd);
+    /* One server per container process (exec makes more than one). */
+    if (fork() == 0) {
+      close(ls);
+      serve(nfd);
+      _exit(0);
+    }
     close(nfd);
   }
 }

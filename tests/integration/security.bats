@@ -153,3 +153,21 @@ run_in() {
   [[ "$output" == *"NoNewPrivs:	0"* ]]
   [[ "$output" == *"Disk quota exceeded"* ]]
 }
+
+@test "seccomp: exec into a notify container hands its own listener to the agent" {
+  local agent=$HULL_BUILDDIR/src/security/test-seccomp-agent
+  local sock=$BATS_TEST_TMPDIR/agent.sock
+  "$agent" "$sock" "$BATS_TEST_TMPDIR/state.json" &
+  AGENT_PID=$!
+  for _ in $(seq 50); do [ -S "$sock" ] && break; sleep 0.1; done
+  update_config "$BUNDLE" '.process.args = ["sleep", "100"] | .linux.seccomp = {"defaultAction": "SCMP_ACT_ALLOW",
+    "listenerPath": $s, "syscalls": [{"names": ["mkdir", "mkdirat"], "action": "SCMP_ACT_NOTIFY"}]}' --arg s "$sock"
+  hull run --detach --bundle "$BUNDLE" "$ID"
+  run hull exec "$ID" sh -c 'mkdir /tmp/e && echo mkdir-ok; [ -d /tmp/e ] || echo no-dir'
+  [ "$status" -eq 0 ]
+  [[ "$output" == *"mkdir-ok"* ]]
+  [[ "$output" == *"no-dir"* ]]
+  [ -s "$BATS_TEST_TMPDIR/state.json.2" ]
+  run jq -r '.fds[0]' "$BATS_TEST_TMPDIR/state.json.2"
+  [ "$output" = "seccompFd" ]
+}
