@@ -46,6 +46,11 @@ base_config() {
     '.ociVersion = "1.1.0" | .process.terminal = false | .process.args = ["/bin/true"]
      | .root = {path: $root, readonly: true} | .hostname = "bench"' \
     "$BASE" >"$d/default.json"
+  # Without a network namespace and resources: the kernel's netns set-up and
+  # teardown cost (most of the floor) is gone, so the runtime's own overhead
+  # stands out.
+  jq '.linux.namespaces |= map(select(.type != "network")) | del(.linux.resources)' \
+    "$d/default.json" >"$d/minimal.json"
   jq --slurpfile profile "$CACHE/containers-seccomp.json" --arg etc "$WORK/etc" \
     -f "$BENCH_DIR/containerd-spec.jq" "$d/default.json" >"$d/containerd.json"
   SECCOMP_NAMES=$(jq '[.linux.seccomp.syscalls[].names | length] | add' "$d/containerd.json")
@@ -68,12 +73,14 @@ make_bundles() {
   for rt in $RUNTIMES; do
     bundle "$rt" default default
     bundle "$rt" containerd containerd
+    bundle "$rt" minimal minimal
     bundle "$rt" sleeper default '.process.args = ["/bin/sleep", "1000000"]'
     for ((i = 0; i < PAR; i++)); do
       bundle "$rt" "par/$i" default
     done
   done
   NSFLAGS=$(jq -r '[.linux.namespaces[].type] | join(",")' "$WORK/spec/default.json")
+  NSFLAGS_MIN=$(jq -r '[.linux.namespaces[].type] | join(",")' "$WORK/spec/minimal.json")
 }
 
 write_env() {
@@ -86,6 +93,7 @@ write_env() {
     echo "iterations: $N; parallel: $PAR"
     echo "cgroups: $CGNOTE"
     echo "default bundle: $SPEC_FROM, args /bin/true, busybox-static rootfs (read-only), namespaces $NSFLAGS"
+    echo "minimal bundle: the default one without network namespace and without linux.resources (namespaces $NSFLAGS_MIN)"
     echo "containerd-style bundle: $SECCOMP_RULES seccomp rules ($SECCOMP_NAMES syscall names), $(jq '.linux.maskedPaths | length' "$WORK/spec/containerd.json") masked paths, $(jq '.linux.readonlyPaths | length' "$WORK/spec/containerd.json") read-only paths, $(jq '.mounts | length' "$WORK/spec/containerd.json") mounts"
     for rt in $RUNTIMES; do
       echo "$rt: $("${RT_BIN[$rt]}" --version 2>&1 | head -n1) ($("${RT_BIN[$rt]}" --version 2>&1 | grep -m1 '^commit' || true))"
@@ -166,16 +174,23 @@ step_run_default() {
 step_run_containerd() {
   tick_rt containerd "$1 $2" "$1" run --bundle "$WORK/b/$1/containerd" "c-$1-$2"
 }
+step_run_minimal() {
+  if [ "$1" = floor ]; then
+    "$TICK" -o "$RAW/minimal" -l "floor $2" -- "$FLOOR" -n "$NSFLAGS_MIN" "$WORK/rootfs" \
+      /bin/true </dev/null >/dev/null
+    return
+  fi
+  tick_rt minimal "$1 $2" "$1" run --bundle "$WORK/b/$1/minimal" "m-$1-$2"
+}
 
 bench_run() {
   say "run /bin/true ($1 config)"
-  if [ "$1" = default ]; then
-    # shellcheck disable=SC2086
-    loop run step_run_default $RUNTIMES floor
-  else
-    # shellcheck disable=SC2086
-    loop containerd step_run_containerd $RUNTIMES
-  fi
+  # shellcheck disable=SC2086
+  case $1 in
+    default) loop run step_run_default $RUNTIMES floor ;;
+    minimal) loop minimal step_run_minimal $RUNTIMES floor ;;
+    *) loop containerd step_run_containerd $RUNTIMES ;;
+  esac
 }
 
 # wait_stopped RT ID: polls `state` (untimed) until the container stopped.

@@ -24,7 +24,7 @@ profile_all() {
   local p=$OUT/profile rt cfg
   rm -rf "$p"
   mkdir -p "$p"
-  for cfg in default containerd; do
+  for cfg in default minimal containerd; do
     for rt in $RUNTIMES; do
       say "profile: $rt, $cfg bundle"
       prof_run "$rt" "$cfg" strace -f -c -S calls -o "$p/$rt-$cfg.strace-c.txt"
@@ -60,7 +60,7 @@ profile_summary() {
   echo
   echo '| runtime | bundle | run ok | syscalls | failed | processes | task-clock ms | ctx switches | page faults | most frequent syscalls |'
   echo '|---|---|---|---:|---:|---:|---:|---:|---:|---|'
-  for cfg in default containerd; do
+  for cfg in default minimal containerd; do
     for rt in $RUNTIMES; do
       f=$p/$rt-$cfg
       [ -s "$f.strace-c.txt" ] || continue

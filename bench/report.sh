@@ -21,7 +21,7 @@ trap 'rm -rf "$TMP"' EXIT
 present() {
   local rt
   for rt in $ORDER; do
-    if cat "$RAW"/{run,create,start,delete,exec,containerd,parallel} 2>/dev/null |
+    if cat "$RAW"/{run,minimal,create,start,delete,exec,containerd,parallel} 2>/dev/null |
       awk -v rt="$rt" '$1 == rt { f = 1 } END { exit !f }'; then
       printf '%s ' "$rt"
     fi
@@ -55,13 +55,14 @@ cat "$RAW"/create "$RAW"/start "$RAW"/delete 2>/dev/null |
        END { for (k in s) if (c[k] == 3) print k, s[k], 0, 0, u[k] }' >"$TMP/split" || true
 
 BENCHES="run:run /bin/true (default config)
+minimal:run /bin/true (minimal: no netns, no resources)
 containerd:run /bin/true (containerd config, seccomp)
 create:create
 start:start
 delete:delete
 split:create + start + delete
 exec:exec /bin/true
-parallel:PAR containers in parallel (wall)"
+parallel:PAR containers run at once, until all exited"
 
 file_of() { if [ "$1" = split ]; then echo "$TMP/split"; else echo "$RAW/$1"; fi; }
 
@@ -165,12 +166,12 @@ plot() {
   {
     # PLOT=png gives a PNG instead, for a quick look without an SVG viewer.
     if [ "${PLOT:-svg}" = png ]; then
-      echo 'set terminal pngcairo size 1600,820 font "sans,10"'
+      echo 'set terminal pngcairo size 1500,1100 font "sans,10"'
     else
-      echo 'set terminal svg size 1600,820 dynamic font "sans,11"'
+      echo 'set terminal svg size 1500,1100 dynamic font "sans,11"'
     fi
     echo "set output '$OUT/latency.${PLOT:-svg}'"
-    echo 'set multiplot layout 2,4 title "Latency distributions (CDF; x: ms, log scale)"'
+    echo 'set multiplot layout 3,3 title "Latency distributions (CDF; x: ms, log scale)"'
     echo 'set logscale x; set grid; set key bottom right; set yrange [0:1]'
   } >"$script"
   while IFS= read -r line; do

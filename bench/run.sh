@@ -199,6 +199,7 @@ if [ "$PROFILE" -eq 1 ]; then
 fi
 say "runtimes: $RUNTIMES; $N iterations; $PAR in parallel; work dir $WORK"
 bench_run default run
+bench_run minimal minimal
 bench_split
 bench_exec
 bench_run containerd containerd
