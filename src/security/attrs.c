@@ -30,10 +30,13 @@ static int apply_rlimit(const struct hull_rlimit *r, struct hull_err **err) {
 static int apply_oom_score_adj(int adj, struct hull_err **err) {
   char buf[16];
   snprintf(buf, sizeof(buf), "%d", adj);
-  if (hull_procfs_write("self/oom_score_adj", buf, err) == 0) return 0;
-  if ((*err)->errnum == EACCES || (*err)->errnum == EPERM)
-    return hull_err_prefix(err, "process.oomScoreAdj %d (lowering it needs CAP_SYS_RESOURCE)", adj);
-  return hull_err_prefix(err, "process.oomScoreAdj %d", adj);
+  _cleanup_err_ struct hull_err *e = NULL;
+  if (hull_procfs_write("self/oom_score_adj", buf, &e) == 0) return 0;
+  bool denied = e->errnum == EACCES || e->errnum == EPERM;
+  hull_err_set(err, 0, "process.oomScoreAdj %d%s: %s", adj,
+               denied ? " (lowering it needs CAP_SYS_RESOURCE)" : "", e->msg);
+  if (err && *err) (*err)->errnum = e->errnum;
+  return -1;
 }
 
 int hull_process_apply_attrs(const struct hull_process *p, const struct hull_linux *lx,

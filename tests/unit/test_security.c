@@ -260,6 +260,10 @@ static int child_attrs(void) {
   sched_getaffinity(0, sizeof(set), &set);
   printf("nofile %lu %lu umask %o oom %s cpus %d cpu0 %d\n", (unsigned long)r.rlim_cur,
          (unsigned long)r.rlim_max, umask(0), oom, CPU_COUNT(&set), CPU_ISSET(0, &set));
+  /* Lowering oom_score_adj below what it was needs CAP_SYS_RESOURCE. */
+  p.oom_score_adj = -999;
+  if (hull_process_apply_attrs(&p, NULL, &err) < 0) printf("oom: %s\n", err->msg);
+  hull_err_free(&err);
   /* Raising the hard limit back needs CAP_SYS_RESOURCE. */
   rl[0].soft = rl[0].hard = 1 << 20;
   p.has_oom_score_adj = false;
@@ -275,6 +279,9 @@ static void process_attrs_in_child(void **state) {
   if (WEXITSTATUS(status) != 0) fail_msg("child failed: %s", out);
   assert_non_null(strstr(out, "nofile 123 456 umask 27 oom 500\n cpus 1 cpu0 1\n"));
   assert_non_null(strstr(out, "raise: process.rlimits RLIMIT_NOFILE: cannot raise the hard limit from 456 to 1048576"));
+  /* Either this host lets root lower it, or the error says why. */
+  char *oom = strstr(out, "oom: ");
+  if (oom) assert_non_null(strstr(oom, "oom: process.oomScoreAdj -999 (lowering it needs CAP_SYS_RESOURCE): write self/oom_score_adj: Permission denied"));
 }
 
 static int child_sched(void) {
