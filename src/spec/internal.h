@@ -55,6 +55,8 @@ int vint(struct pctx *c, yajl_val v, int64_t min, int64_t max, int64_t *out);
 int vuint(struct pctx *c, yajl_val v, uint64_t max, uint64_t *out);
 int vstr(struct pctx *c, yajl_val v, char **out);
 int vobj(struct pctx *c, yajl_val v);
+/* A "0-3,7" list of CPUs or memory nodes ("" is allowed: inherit). */
+int jidlist(struct pctx *c, yajl_val obj, const char *key, const char *what, char **out);
 /* A map of string to string (annotations, sysctl, unified). */
 int jkv(struct pctx *c, yajl_val obj, const char *key, struct hull_kv **out, size_t *n);
 int id_mappings(struct pctx *c, yajl_val obj, const char *key,

@@ -347,3 +347,39 @@ int id_mappings(struct pctx *c, yajl_val obj, const char *key,
   *n = len;
   return 0;
 }
+
+/* "0-3,7" (cpuset and nodemask lists): numbers and ascending ranges joined
+ * by commas, spaces allowed around them. Returns NULL or a reason. */
+static const char *id_list_error(const char *s) {
+  const char *p = s;
+  bool first = true;
+  for (;;) {
+    while (*p == ' ') p++;
+    if (*p == '\0') return first ? NULL : "trailing comma";
+    uint64_t a = 0, b;
+    if (*p < '0' || *p > '9') return "expected a number";
+    while (*p >= '0' && *p <= '9' && a <= 65535) a = a * 10 + (uint64_t)(*p++ - '0');
+    b = a;
+    while (*p == ' ') p++;
+    if (*p == '-') {
+      p++;
+      while (*p == ' ') p++;
+      if (*p < '0' || *p > '9') return "expected a number after '-'";
+      b = 0;
+      while (*p >= '0' && *p <= '9' && b <= 65535) b = b * 10 + (uint64_t)(*p++ - '0');
+      while (*p == ' ') p++;
+    }
+    if (a > 65535 || b > 65535) return "number above 65535";
+    if (a > b) return "descending range";
+    first = false;
+    if (*p == '\0') return NULL;
+    if (*p++ != ',') return "unexpected character";
+  }
+}
+
+int jidlist(struct pctx *c, yajl_val obj, const char *key, const char *what, char **out) {
+  if (jstr(c, obj, key, out) < 0) return -1;
+  const char *why = *out ? id_list_error(*out) : NULL;
+  if (why) return pctx_fail_key(c, key, "invalid %s list \"%s\": %s", what, *out, why);
+  return 0;
+}

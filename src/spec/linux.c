@@ -1,6 +1,7 @@
 /* spec/: the "linux" object, except resources and seccomp (own files). */
 #include "spec/internal.h"
 
+#include <linux/mempolicy.h>
 #include <string.h>
 
 static int parse_namespaces(struct pctx *c, yajl_val obj, struct hull_linux *l) {
@@ -174,6 +175,23 @@ static int parse_personality(struct pctx *c, yajl_val obj, struct hull_personali
   return 0;
 }
 
+/* What set_mempolicy(2) would refuse with EINVAL, said before anything runs. */
+static int check_mempolicy(struct pctx *c, struct hull_memory_policy *m, int64_t flags) {
+  bool has_nodes = m->nodes && m->nodes[strspn(m->nodes, " ")] != '\0';
+  const char *mode = NULL;
+  for (const struct enum_entry *e = mpol_modes; e->name; e++)
+    if (e->value == m->mode) mode = e->name;
+  if ((m->mode == MPOL_DEFAULT || m->mode == MPOL_LOCAL) && has_nodes)
+    return pctx_fail_key(c, "nodes", "must be empty with %s", mode);
+  if (m->mode != MPOL_DEFAULT && m->mode != MPOL_LOCAL && m->mode != MPOL_PREFERRED &&
+      !has_nodes)
+    return pctx_fail_key(c, "nodes", "required with %s", mode);
+  if ((flags & MPOL_F_STATIC_NODES) && (flags & MPOL_F_RELATIVE_NODES))
+    return pctx_fail_key(c, "flags",
+                         "MPOL_F_STATIC_NODES and MPOL_F_RELATIVE_NODES exclude each other");
+  return 0;
+}
+
 static int parse_mempolicy(struct pctx *c, yajl_val obj, struct hull_memory_policy *m) {
   yajl_val v;
   if (jobj(c, obj, "memoryPolicy", &v) < 0) return -1;
@@ -187,13 +205,18 @@ static int parse_mempolicy(struct pctx *c, yajl_val obj, struct hull_memory_poli
   if (enum_lookup(c, mpol_modes, "memory policy mode", mode, &x) < 0) return -1;
   pctx_pop(c, o2);
   m->mode = (int)x;
-  if (jstr(c, v, "nodes", &m->nodes) < 0 || jstrv(c, v, "flags", &m->flags) < 0) return -1;
+  if (jidlist(c, v, "nodes", "memory node", &m->nodes) < 0 ||
+      jstrv(c, v, "flags", &m->flags) < 0)
+    return -1;
+  int64_t all = 0;
   for (size_t i = 0; m->flags && m->flags[i]; i++) {
     o2 = pctx_key(c, "flags");
     pctx_index(c, i);
     if (enum_lookup(c, mpol_flags, "memory policy flag", m->flags[i], &x) < 0) return -1;
+    all |= x;
     pctx_pop(c, o2);
   }
+  if (check_mempolicy(c, m, all) < 0) return -1;
   pctx_pop(c, old);
   return 0;
 }

@@ -185,21 +185,13 @@ static int parse_ioprio(struct pctx *c, yajl_val obj, struct hull_io_priority *i
   return 0;
 }
 
-/* "0-3,7": digits, commas, dashes and spaces only (the schema's pattern). */
-static int cpu_list(struct pctx *c, yajl_val obj, const char *key, char **out) {
-  if (jstr(c, obj, key, out) < 0) return -1;
-  if (*out && (*out)[strspn(*out, "0123456789, -")] != '\0')
-    return pctx_fail_key(c, key, "invalid CPU list \"%s\"", *out);
-  return 0;
-}
-
 static int parse_affinity(struct pctx *c, yajl_val obj, struct hull_process *p) {
   yajl_val v;
   if (jobj(c, obj, "execCPUAffinity", &v) < 0) return -1;
   if (v == NULL) return 0;
   size_t old = pctx_key(c, "execCPUAffinity");
-  if (cpu_list(c, v, "initial", &p->exec_cpu_affinity_initial) < 0 ||
-      cpu_list(c, v, "final", &p->exec_cpu_affinity_final) < 0)
+  if (jidlist(c, v, "initial", "CPU", &p->exec_cpu_affinity_initial) < 0 ||
+      jidlist(c, v, "final", "CPU", &p->exec_cpu_affinity_final) < 0)
     return -1;
   pctx_pop(c, old);
   return 0;

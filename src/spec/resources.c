@@ -98,7 +98,8 @@ static int parse_cpu(struct pctx *c, yajl_val obj, struct hull_resources *r) {
       juint(c, v, "realtimePeriod", UINT64_MAX, &r->cpu.realtime_period,
             &r->cpu.has_realtime_period) < 0 ||
       jint(c, v, "idle", INT64_MIN, INT64_MAX, &r->cpu.idle, &r->cpu.has_idle) < 0 ||
-      jstr(c, v, "cpus", &r->cpu.cpus) < 0 || jstr(c, v, "mems", &r->cpu.mems) < 0)
+      jidlist(c, v, "cpus", "CPU", &r->cpu.cpus) < 0 ||
+      jidlist(c, v, "mems", "memory node", &r->cpu.mems) < 0)
     return -1;
   pctx_pop(c, old);
   return 0;
