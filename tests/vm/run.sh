@@ -5,7 +5,9 @@
 # freshly built hull, printing one TAP stream for automake's tap-driver.
 # Environment: HULL_BINARY, HULL_SRCDIR, HULL_BUILDDIR (set by make check),
 # HULL_VM_ACCEL (tcg; kvm where it works), HULL_VM_TIMEOUT (seconds, 900),
-# HULL_VM_JOBS (bats workers in the guest, 2), HULL_VM_MEM (MiB, 2048).
+# HULL_VM_JOBS (bats workers in the guest, 2), HULL_VM_MEM (MiB, 2048),
+# HULL_VM_APPEND (more kernel command line, e.g. "loglevel=7" to debug),
+# HULL_VM_QEMU (the qemu binary, qemu-system-x86_64).
 # A missing qemu or kernel is a failed test with the reason, never a skip.
 set -u
 here=$(cd "$(dirname "$0")" && pwd)
@@ -44,8 +46,8 @@ for a in "$@"; do
 done
 [ -n "$files" ] || fail "no .bats files in: $*"
 
-qemu=$(command -v qemu-system-x86_64) ||
-  fail "qemu-system-x86_64 not found: apt-get install qemu-system-x86 (tests/deps.sh does)"
+qemu=$(command -v "${HULL_VM_QEMU:-qemu-system-x86_64}") ||
+  fail "${HULL_VM_QEMU:-qemu-system-x86_64} not found: apt-get install qemu-system-x86 (tests/deps.sh does)"
 [ -x "$hull" ] || fail "hull binary not found at $hull (run make first)"
 mkdir -p "$cache"
 run=$build/tests/vm/last-run
@@ -56,7 +58,7 @@ sh "$here/kernel.sh" "$cache" >"$run/prepare.log" 2>&1 ||
   fail "could not prepare Debian's kernel (linux-image-amd64)" "$run/prepare.log"
 sh "$here/initramfs.sh" "$cache" >>"$run/prepare.log" 2>&1 ||
   fail "could not build the initramfs" "$run/prepare.log"
-sh "$here/payload.sh" "$run/payload" "$src" "$hull" $files >>"$run/prepare.log" 2>&1 ||
+sh "$here/payload.sh" "$run/payload" "$src" "$build" "$hull" $files >>"$run/prepare.log" 2>&1 ||
   fail "could not pack the test payload" "$run/prepare.log"
 token=$(cat "$run/payload/vm/payload/token")
 cat "$cache/base.cpio" "$run/payload.cpio" >"$run/initrd.cpio"
@@ -68,7 +70,7 @@ timeout -k 10 "${HULL_VM_TIMEOUT:-900}" "$qemu" \
   -nodefaults -no-user-config -display none -no-reboot \
   -accel "${HULL_VM_ACCEL:-tcg}" -cpu max -smp "${HULL_VM_JOBS:-2}" -m "${HULL_VM_MEM:-2048}" \
   -kernel "$cache/kernel/vmlinux" -initrd "$run/initrd.cpio" \
-  -append "console=ttyS0 quiet loglevel=3 reboot=t panic=-1 random.trust_cpu=on systemd.unified_cgroup_hierarchy=1 cgroup_no_v1=all hullvm.jobs=${HULL_VM_JOBS:-2}" \
+  -append "console=ttyS0 quiet loglevel=3 reboot=t panic=-1 random.trust_cpu=on systemd.unified_cgroup_hierarchy=1 cgroup_no_v1=all hullvm.jobs=${HULL_VM_JOBS:-2} ${HULL_VM_APPEND:-}" \
   -serial "file:$run/console.log" -serial "file:$run/results.log" \
   >"$run/qemu.log" 2>&1
 qrc=$?

@@ -3,7 +3,12 @@
 # guest is a pure cgroup v2 host and the freshly built hull runs there.
 load ../../integration/helpers
 
+setup_file() { common_setup_file; }
+teardown_file() { common_teardown_file; }
+
 teardown() {
+  [ -n "${ID:-}" ] && hull delete --force "$ID" >/dev/null 2>&1
+  [ -n "${BUNDLE:-}" ] && remove_test_cgroups "$BUNDLE"
   ip link del hvm-smokebr 2>/dev/null || true
   ip link del hvm-smoke0 2>/dev/null || true
   rmdir /sys/fs/cgroup/hull-vm-smoke-$$ 2>/dev/null || true
