@@ -100,39 +100,64 @@ static int dev_symlinks(int devfd, struct hull_err **err) {
   return 0;
 }
 
+/* The pty slave reopened here by path, if that path is the very same
+ * inode (and so the same devpts) as the fd's. */
+static int reopen_same(const char *path, const struct stat *st) {
+  struct stat st2;
+  int fd = open(path, O_PATH | O_NOFOLLOW | O_CLOEXEC);
+  if (fd < 0) return -1;
+  if (fstat(fd, &st2) < 0 || st2.st_dev != st->st_dev || st2.st_ino != st->st_ino ||
+      st2.st_rdev != st->st_rdev) {
+    close(fd);
+    return -1;
+  }
+  return fd;
+}
+
 /* A detached clone of the pty slave's mount. The fd may come from a devpts
- * of the mount namespace this one was copied from: then the same node is
- * reopened by its path here and checked to be the very same inode. */
+ * of the mount namespace this one was copied from (the runtime opens the
+ * pty before unsharing): then the same node is found again here, at
+ * /dev/pts/<index> or where the fd's path says, and checked to be the very
+ * same inode. */
 static int clone_console(int console_fd, struct hull_err **err) {
-  struct stat st, st2;
+  struct stat st;
   if (fstat(console_fd, &st) < 0) return hull_err_sys(err, "console: fstat");
   if (!S_ISCHR(st.st_mode) || major(st.st_rdev) < 136 || major(st.st_rdev) > 143)
     return hull_err_set(err, EINVAL, "console: the fd is not a pty slave");
   int tree = open_tree(console_fd, "", OPEN_TREE_CLONE | OPEN_TREE_CLOEXEC | AT_EMPTY_PATH);
   if (tree >= 0 || errno != EINVAL) return tree >= 0 ? tree : hull_err_sys(err, "console: open_tree");
-  char link[64], path[4096];
-  snprintf(link, sizeof(link), "/proc/self/fd/%d", console_fd);
-  ssize_t n = readlink(link, path, sizeof(path) - 1);
-  if (n < 0) return hull_err_sys(err, "console: readlink %s", link);
-  path[n] = '\0';
-  _cleanup_close_ int fd = open(path, O_PATH | O_NOFOLLOW | O_CLOEXEC);
-  if (fd < 0 || fstat(fd, &st2) < 0) return hull_err_sys(err, "console: open %s", path);
-  if (st2.st_dev != st.st_dev || st2.st_ino != st.st_ino || st2.st_rdev != st.st_rdev)
-    return hull_err_set(err, EXDEV, "console: %s is not the pty given", path);
+  char path[4096];
+  snprintf(path, sizeof(path), "/dev/pts/%u",
+           (major(st.st_rdev) - 136) * 256 + minor(st.st_rdev));
+  _cleanup_close_ int fd = reopen_same(path, &st);
+  if (fd < 0) {
+    char link[64];
+    snprintf(link, sizeof(link), "/proc/self/fd/%d", console_fd);
+    ssize_t n = readlink(link, path, sizeof(path) - 1);
+    path[n > 0 ? n : 0] = '\0';
+    if (n > 0) fd = reopen_same(path, &st);
+  }
+  if (fd < 0)
+    return hull_err_set(err, EXDEV, "console: the pty (%s) is not reachable from this mount namespace", path);
   return storage_clone_tree(fd, false, path, err);
 }
 
 /* /dev/console: a fresh empty file (never what the image put there, a
  * symlink included: CVE-2025-52565) with the pty slave bound over it. */
-static int setup_console(int devfd, int console_fd, struct hull_err **err) {
+static int setup_console(int devfd, int console_fd, bool dev_is_bind, struct hull_err **err) {
   _cleanup_close_ int tree = clone_console(console_fd, err);
   if (tree < 0) return -1;
-  if (clear_name(devfd, "console", "/dev/console", err) < 0) return -1;
+  /* A /dev bound from the host is the host's: nothing there is removed,
+   * the pty goes over its console node as it is. */
+  if (!dev_is_bind && clear_name(devfd, "console", "/dev/console", err) < 0) return -1;
   int f = openat(devfd, "console", O_WRONLY | O_CREAT | O_EXCL | O_NOFOLLOW | O_CLOEXEC, 0);
-  if (f < 0) return hull_err_sys(err, "create /dev/console");
-  close(f);
+  if (f < 0 && !(dev_is_bind && errno == EEXIST)) return hull_err_sys(err, "create /dev/console");
+  if (f >= 0) close(f);
   _cleanup_close_ int target = openat(devfd, "console", O_PATH | O_NOFOLLOW | O_CLOEXEC);
-  if (target < 0) return hull_err_sys(err, "open /dev/console");
+  struct stat st;
+  if (target < 0 || fstat(target, &st) < 0) return hull_err_sys(err, "open /dev/console");
+  if (S_ISLNK(st.st_mode) || S_ISDIR(st.st_mode))
+    return hull_err_set(err, ELOOP, "/dev/console: is a symlink or a directory, refusing to mount on it");
   return storage_move_mount(tree, target, "/dev/console", err);
 }
 
@@ -159,6 +184,6 @@ int storage_setup_dev(int rootfd, const struct hull_spec *spec, const struct hul
         return hull_err_prefix(err, "linux.devices[%zu]", i);
     if (dev_symlinks(devfd, err) < 0) return -1;
   }
-  if (opts->console_fd >= 0 && setup_console(devfd, opts->console_fd, err) < 0) return -1;
+  if (opts->console_fd >= 0 && setup_console(devfd, opts->console_fd, dev_is_bind, err) < 0) return -1;
   return 0;
 }

@@ -243,6 +243,21 @@ MOUNTS='awk "{for(i=1;i<=NF;i++) if(\$i==\"-\") print \$5, \$(i+1), \$6}" /proc/
   [[ "$output" == *"character special file a:e5"* ]]
 }
 
+@test "/dev bound from the host: no node created or removed there, console bound over the existing one" {
+  # a stand-in for the host's /dev (never the real one in a test)
+  mkdir "$H/dev"
+  mknod -m 600 "$H/dev/console" c 5 1
+  mknod -m 666 "$H/dev/null" c 1 3
+  run unshare -m --propagation private "$DRIVER" --rw-root "$R" --mount /proc --type proc --source proc \
+    --mount /dev --type bind --source "$H/dev" --options rbind --console -- \
+    sh -c 'stat -c "%F %t" /dev/console; ls /dev | sort | tr "\n" " "'
+  [ "$status" -eq 0 ]
+  [ "${lines[0]}" = "character special file 88" ]
+  [ "${lines[1]}" = "console null " ]
+  [ "$(stat -c '%F %t:%T %a' "$H/dev/console")" = "character special file 5:1 600" ]
+  [ "$(ls "$H/dev" | wc -l)" = "2" ]
+}
+
 @test "user namespace: console from the host's devpts, --no-pivot" {
   run drive --defaults --userns --console "$R" -- stat -c "%F %t" /dev/console
   [ "$status" -eq 0 ]
