@@ -2,6 +2,7 @@
 #include "spec/internal.h"
 
 #include <inttypes.h>
+#include <linux/sched.h>
 #include <string.h>
 
 static const char *const cap_set_keys[HULL_CAP_NSETS] = {
@@ -135,6 +136,30 @@ static int jenum(struct pctx *c, yajl_val obj, const char *key, bool req,
   return r;
 }
 
+/* What sched_setattr(2) would refuse with EINVAL, said before anything runs
+ * (and, as runc does, deadline parameters on another policy). */
+static int check_sched(struct pctx *c, yajl_val v, const struct hull_scheduler *s) {
+  bool rt = s->policy == SCHED_FIFO || s->policy == SCHED_RR;
+  if (rt && (s->priority < 1 || s->priority > 99))
+    return pctx_fail_key(c, "priority", "must be 1-99 with a real-time policy, got %d",
+                         s->priority);
+  if (!rt && s->priority != 0)
+    return pctx_fail_key(c, "priority", "must be 0 unless the policy is SCHED_FIFO or SCHED_RR");
+  if (s->policy != SCHED_DEADLINE) {
+    static const char *const dl[] = {"runtime", "deadline", "period"};
+    for (int i = 0; i < 3; i++)
+      if (jget(v, dl[i])) return pctx_fail_key(c, dl[i], "only valid with SCHED_DEADLINE");
+    return 0;
+  }
+  if (s->runtime < 1024) /* the kernel's minimum (1 << DL_SCALE ns) */
+    return pctx_fail_key(c, "runtime", "must be at least 1024 ns with SCHED_DEADLINE");
+  if (s->deadline < s->runtime)
+    return pctx_fail_key(c, "deadline", "must not be below runtime");
+  if (s->period && s->period < s->deadline)
+    return pctx_fail_key(c, "period", "must not be below deadline");
+  return 0;
+}
+
 static int parse_sched(struct pctx *c, yajl_val obj, struct hull_scheduler *s) {
   yajl_val v;
   if (jobj(c, obj, "scheduler", &v) < 0) return -1;
@@ -165,6 +190,7 @@ static int parse_sched(struct pctx *c, yajl_val obj, struct hull_scheduler *s) {
   s->policy = (int)policy;
   s->nice = (int)nice;
   s->priority = (int)prio;
+  if (check_sched(c, v, s) < 0) return -1;
   pctx_pop(c, old);
   return 0;
 }

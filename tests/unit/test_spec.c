@@ -116,9 +116,9 @@ static const char full_config[] =
     "\"rlimits\":[{\"type\":\"RLIMIT_NOFILE\",\"soft\":100,\"hard\":200}],"
     "\"noNewPrivileges\":true,\"apparmorProfile\":\"ap\",\"selinuxLabel\":\"sl\","
     "\"oomScoreAdj\":-500,"
-    "\"scheduler\":{\"policy\":\"SCHED_DEADLINE\",\"nice\":-3,\"priority\":2,"
-    "\"flags\":[\"SCHED_FLAG_RESET_ON_FORK\",\"SCHED_FLAG_RECLAIM\"],\"runtime\":1,"
-    "\"deadline\":2,\"period\":3},"
+    "\"scheduler\":{\"policy\":\"SCHED_DEADLINE\",\"nice\":-3,\"priority\":0,"
+    "\"flags\":[\"SCHED_FLAG_RESET_ON_FORK\",\"SCHED_FLAG_RECLAIM\"],\"runtime\":10000,"
+    "\"deadline\":20000,\"period\":30000},"
     "\"ioPriority\":{\"class\":\"IOPRIO_CLASS_IDLE\",\"priority\":7},"
     "\"execCPUAffinity\":{\"initial\":\"0-1\",\"final\":\"2, 3\"}},"
     "\"hooks\":{\"poststop\":[{\"path\":\"/bin/true\",\"args\":[\"true\"],\"env\":[\"X=1\"],"
@@ -194,7 +194,7 @@ static void full_config_top_and_process(void **state) {
   assert_int_equal(p->scheduler.policy, SCHED_DEADLINE);
   assert_int_equal(p->scheduler.nice, -3);
   assert_int_equal(p->scheduler.flags, SCHED_FLAG_RESET_ON_FORK | SCHED_FLAG_RECLAIM);
-  assert_int_equal(p->scheduler.period, 3);
+  assert_int_equal(p->scheduler.period, 30000);
   assert_int_equal(p->io_priority.klass, IOPRIO_CLASS_IDLE);
   assert_int_equal(p->io_priority.priority, 7);
   assert_string_equal(p->exec_cpu_affinity_final, "2, 3");
