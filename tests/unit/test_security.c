@@ -243,6 +243,43 @@ static void identity_and_caps_in_child(void **state) {
   assert_non_null(strstr(exec_part, "NoNewPrivs:\t1\n"));
 }
 
+/* A user namespace with setgroups denied (what an unprivileged runtime
+ * gets with a single-id mapping): no groups is fine, asking for groups is
+ * a clear error, not a silent skip. */
+static int child_userns_setgroups_denied(void) {
+  if (unshare(CLONE_NEWUSER) < 0) return 10;
+  struct hull_err *err = NULL;
+  char map[32];
+  if (hull_write_string("/proc/self/setgroups", "deny", &err) < 0) return 11;
+  snprintf(map, sizeof(map), "0 %d 1", 0);
+  if (hull_write_string("/proc/self/uid_map", map, &err) < 0 ||
+      hull_write_string("/proc/self/gid_map", map, &err) < 0)
+    return 12;
+  struct hull_process p = {.uid = 0, .gid = 0};
+  if (hull_identity_apply(&p, &err) < 0) return printf("plain: %s\n", err->msg), 13;
+  /* Capabilities inside the user namespace work the same way. */
+  struct hull_capabilities caps = {.present = {true, true, true, true, true}};
+  caps.sets[HULL_CAP_BOUNDING] = caps.sets[HULL_CAP_PERMITTED] = caps.sets[HULL_CAP_EFFECTIVE] = BIT(CAP_KILL);
+  if (hull_caps_apply(&caps, &err) < 0) return printf("caps: %s\n", err->msg), 15;
+  _cleanup_free_ char *st = hull_read_file("/proc/self/status", NULL, NULL);
+  if (!st || !strstr(st, "CapEff:\t0000000000000020\n") || !strstr(st, "CapBnd:\t0000000000000020\n"))
+    return 16;
+  uint32_t gids[] = {0};
+  p.additional_gids = gids;
+  p.n_additional_gids = 1;
+  if (hull_identity_apply(&p, &err) == 0) return 14;
+  printf("%s\n", err->msg);
+  return 0;
+}
+
+static void identity_in_userns_with_setgroups_denied(void **state) {
+  int status;
+  _cleanup_free_ char *out = run_child(child_userns_setgroups_denied, &status);
+  assert_true(WIFEXITED(status));
+  if (WEXITSTATUS(status) != 0) fail_msg("child failed (%d): %s", WEXITSTATUS(status), out);
+  assert_string_equal(out, "process.user.additionalGids: setgroups is denied in this user namespace (/proc/self/setgroups is \"deny\"): Operation not permitted\n");
+}
+
 static int child_attrs(void) {
   struct hull_rlimit rl[] = {{.resource = RLIMIT_NOFILE, .type = "RLIMIT_NOFILE", .soft = 123, .hard = 456}};
   struct hull_process p = {.rlimits = rl, .n_rlimits = 1, .has_umask = true, .umask = 027,
@@ -387,6 +424,7 @@ int main(void) {
       cmocka_unit_test(procfs_open_verifies),
       cmocka_unit_test(procfs_refuses_fakes),
       cmocka_unit_test(identity_and_caps_in_child),
+      cmocka_unit_test(identity_in_userns_with_setgroups_denied),
       cmocka_unit_test(process_attrs_in_child),
       cmocka_unit_test(scheduling_attrs_in_child),
       cmocka_unit_test(mempolicy_in_child),
