@@ -30,11 +30,12 @@ static mode_t device_type(char t) {
   }
 }
 
-/* Removes what the image has at parent/name, unless it is a directory. */
+/* Removes what the image has at parent/name (not a directory). Returns 1
+ * when a mount of the config sits there (EBUSY): that one is kept. */
 static int clear_name(int parent, const char *name, const char *path, struct hull_err **err) {
-  if (unlinkat(parent, name, 0) < 0 && errno != ENOENT)
-    return hull_err_sys(err, "%s: cannot replace what the image has there", path);
-  return 0;
+  if (unlinkat(parent, name, 0) == 0 || errno == ENOENT) return 0;
+  if (errno == EBUSY) return 1;
+  return hull_err_sys(err, "%s: cannot replace what the image has there", path);
 }
 
 /* In a user namespace mknod is not allowed: an empty file gets the host's
@@ -67,7 +68,8 @@ static int make_device(int rootfd, const struct hull_device *d, bool userns,
   const char *name;
   _cleanup_close_ int parent = storage_open_parent(rootfd, d->path, &clean, &name, err);
   if (parent < 0) return hull_err_prefix(err, "device %s", d->path);
-  if (clear_name(parent, name, d->path, err) < 0) return -1;
+  int busy = clear_name(parent, name, d->path, err);
+  if (busy != 0) return busy < 0 ? -1 : 0; /* a mount of the config provides it */
   if (userns) return bind_device(parent, name, d, err);
   mode_t perm = d->has_file_mode ? (d->file_mode & 07777) : 0666;
   mode_t old = umask(0);
@@ -95,7 +97,8 @@ static int dev_symlinks(int devfd, struct hull_err **err) {
       errno != EEXIST)
     return hull_err_sys(err, "symlink /dev/core");
   /* /dev/ptmx is the new devpts instance's ptmx, whatever the image had. */
-  if (clear_name(devfd, "ptmx", "/dev/ptmx", err) < 0) return -1;
+  int busy = clear_name(devfd, "ptmx", "/dev/ptmx", err);
+  if (busy != 0) return busy < 0 ? -1 : 0;
   if (symlinkat("pts/ptmx", devfd, "ptmx") < 0) return hull_err_sys(err, "symlink /dev/ptmx");
   return 0;
 }
@@ -149,9 +152,10 @@ static int setup_console(int devfd, int console_fd, bool dev_is_bind, struct hul
   if (tree < 0) return -1;
   /* A /dev bound from the host is the host's: nothing there is removed,
    * the pty goes over its console node as it is. */
-  if (!dev_is_bind && clear_name(devfd, "console", "/dev/console", err) < 0) return -1;
+  int keep = dev_is_bind ? 1 : clear_name(devfd, "console", "/dev/console", err);
+  if (keep < 0) return -1;
   int f = openat(devfd, "console", O_WRONLY | O_CREAT | O_EXCL | O_NOFOLLOW | O_CLOEXEC, 0);
-  if (f < 0 && !(dev_is_bind && errno == EEXIST)) return hull_err_sys(err, "create /dev/console");
+  if (f < 0 && !(keep && errno == EEXIST)) return hull_err_sys(err, "create /dev/console");
   if (f >= 0) close(f);
   _cleanup_close_ int target = openat(devfd, "console", O_PATH | O_NOFOLLOW | O_CLOEXEC);
   struct stat st;

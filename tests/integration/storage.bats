@@ -258,6 +258,17 @@ MOUNTS='awk "{for(i=1;i<=NF;i++) if(\$i==\"-\") print \$5, \$(i+1), \$6}" /proc/
   [ "$(ls "$H/dev" | wc -l)" = "2" ]
 }
 
+@test "devices the config bind-mounts itself (rootless podman style) are kept" {
+  run drive --defaults "$R" --mount /dev/null --type bind --source /dev/null --options bind \
+    --mount /dev/ptmx --type bind --source /dev/null --options bind -- \
+    sh -c "$MOUNTS | grep -E '^/dev/(null|ptmx) '; stat -c '%F %t:%T' /dev/null /dev/zero"
+  [ "$status" -eq 0 ]
+  [[ "${lines[0]}" == "/dev/null devtmpfs"* ]]
+  [[ "${lines[1]}" == "/dev/ptmx devtmpfs"* ]]
+  [ "${lines[2]}" = "character special file 1:3" ]
+  [ "${lines[3]}" = "character special file 1:5" ]
+}
+
 @test "user namespace: console from the host's devpts, --no-pivot" {
   run drive --defaults --userns --console "$R" -- stat -c "%F %t" /dev/console
   [ "$status" -eq 0 ]
