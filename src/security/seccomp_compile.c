@@ -39,34 +39,34 @@ static int resolve_action(uint32_t action, bool has_ret, uint32_t ret, const cha
   }
 }
 
-/* Arguments whose index appears more than once are alternatives (one rule
- * each); the others must all match (one rule with all of them), which is
- * what runc does with Docker's profiles. */
+/* As runc: conditions on different arguments must all match (one rule);
+ * but when an argument index appears more than once, every condition
+ * becomes a rule of its own (any may match), as Docker's profiles expect. */
 static int add_rule(scmp_filter_ctx ctx, const struct hull_syscall_rule *r, uint32_t act,
                     int nr, const char *name, const char *field, struct hull_err **err) {
   unsigned count[6] = {0};
-  for (size_t i = 0; i < r->n_args; i++) {
-    if (r->args[i].index > 5)
-      return hull_err_set(err, 0, "%s.args: index %u is out of range (0..5)", field, r->args[i].index);
-    if (r->args[i].op < SCMP_CMP_NE || r->args[i].op > SCMP_CMP_MASKED_EQ)
-      return hull_err_set(err, 0, "%s.args: unknown operator %d", field, r->args[i].op);
-    count[r->args[i].index]++;
-  }
-  struct scmp_arg_cmp all[6];
-  unsigned n_all = 0;
+  bool repeated = false;
+  struct scmp_arg_cmp conds[64];
+  if (r->n_args > sizeof(conds) / sizeof(conds[0]))
+    return hull_err_set(err, 0, "%s.args: too many conditions (%zu)", field, r->n_args);
   for (size_t i = 0; i < r->n_args; i++) {
     const struct hull_syscall_arg *a = &r->args[i];
-    struct scmp_arg_cmp c = {a->index, (enum scmp_compare)a->op, a->value, a->value_two};
-    if (count[a->index] == 1) {
-      all[n_all++] = c;
-      continue;
-    }
-    int rc = seccomp_rule_add_array(ctx, act, nr, 1, &c);
+    if (a->index > 5)
+      return hull_err_set(err, 0, "%s.args: index %u is out of range (0..5)", field, a->index);
+    if (a->op < SCMP_CMP_NE || a->op > SCMP_CMP_MASKED_EQ)
+      return hull_err_set(err, 0, "%s.args: unknown operator %d", field, a->op);
+    repeated |= ++count[a->index] > 1;
+    conds[i] = (struct scmp_arg_cmp){a->index, (enum scmp_compare)a->op, a->value, a->value_two};
+  }
+  if (!repeated) {
+    int rc = seccomp_rule_add_array(ctx, act, nr, (unsigned)r->n_args, conds);
+    if (rc < 0) return hull_err_set(err, -rc, "%s: seccomp_rule_add(%s)", field, name);
+    return 0;
+  }
+  for (size_t i = 0; i < r->n_args; i++) {
+    int rc = seccomp_rule_add_array(ctx, act, nr, 1, &conds[i]);
     if (rc < 0) return hull_err_set(err, -rc, "%s: seccomp_rule_add(%s)", field, name);
   }
-  if (n_all == 0 && r->n_args > 0) return 0;
-  int rc = seccomp_rule_add_array(ctx, act, nr, n_all, all);
-  if (rc < 0) return hull_err_set(err, -rc, "%s: seccomp_rule_add(%s)", field, name);
   return 0;
 }
 

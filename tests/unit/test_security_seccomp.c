@@ -53,7 +53,15 @@ static struct hull_syscall_arg arg_getsid[] = {{.index = 0, .value = 111, .op = 
 static struct hull_syscall_arg arg_getprio[] = {{.index = 0, .value = 5, .op = SCMP_CMP_GT},
                                                 {.index = 1, .value = 9, .op = SCMP_CMP_LT}};
 
+/* Index 0 twice and index 1 once: runc makes each its own rule (any). */
+static struct hull_syscall_arg arg_setpgid[] = {{.index = 0, .value = 333, .op = SCMP_CMP_EQ},
+                                                {.index = 0, .value = 444, .op = SCMP_CMP_EQ},
+                                                {.index = 1, .value = 555, .op = SCMP_CMP_EQ}};
+static char *names_setpgid[] = {"setpgid", NULL};
+
 static struct hull_syscall_rule base_rules[] = {
+    {.names = names_setpgid, .action = SCMP_ACT_ERRNO(0), .has_errno_ret = true, .errno_ret = 83,
+     .args = arg_setpgid, .n_args = 3},
     {.names = names_getppid, .action = SCMP_ACT_ERRNO(0), .has_errno_ret = true, .errno_ret = 77},
     {.names = names_getpgid, .action = SCMP_ACT_ERRNO(0), .has_errno_ret = true, .errno_ret = 78,
      .args = arg_getpgid, .n_args = 1},
@@ -114,6 +122,9 @@ static int check_base(void) {
    * which=6, not our 81. */
   EXPECT_ERRNO(syscall(SYS_getpriority, 6, 10), EINVAL, 10);
   if (syscall(SYS_getpriority, PRIO_PROCESS, 0) < 0) return 11;
+  EXPECT_ERRNO(syscall(SYS_setpgid, 333, 0), 83, 13);
+  EXPECT_ERRNO(syscall(SYS_setpgid, 0, 555), 83, 14);
+  if (syscall(SYS_setpgid, 0, 0) < 0) return 15;
   /* The unknown name was skipped, getuid in the same rule still denied. */
   EXPECT_ERRNO(syscall(SYS_getuid), 82, 12);
   return 0;
