@@ -92,6 +92,7 @@ write_env() {
     echo "load before: $(cut -d' ' -f1-3 /proc/loadavg)"
     echo "iterations: $N; parallel: $PAR"
     echo "cgroups: $CGNOTE"
+    echo "state roots (--root): on a tmpfs, like /run"
     echo "default bundle: $SPEC_FROM, args /bin/true, busybox-static rootfs (read-only), namespaces $NSFLAGS"
     echo "minimal bundle: the default one without network namespace and without linux.resources (namespaces $NSFLAGS_MIN)"
     echo "containerd-style bundle: $SECCOMP_RULES seccomp rules ($SECCOMP_NAMES syscall names), $(jq '.linux.maskedPaths | length' "$WORK/spec/containerd.json") masked paths, $(jq '.linux.readonlyPaths | length' "$WORK/spec/containerd.json") read-only paths, $(jq '.mounts | length' "$WORK/spec/containerd.json") mounts"
@@ -301,5 +302,6 @@ cleanup() {
   for c in /sys/fs/cgroup/*/hull-test/bench-"$TAG"-*; do
     [ -d "$c" ] && { rmdir "$c" 2>/dev/null || true; }
   done
+  umount "$WORK/state" 2>/dev/null || true
   rm -rf "$WORK"
 }

@@ -171,6 +171,10 @@ TAG=$$-$RANDOM
 WORK=$(mktemp -d /tmp/hull-bench.XXXXXX)
 RAW=$WORK/raw
 mkdir -p "$RAW" "$WORK/log" "$WORK/state"
+# State roots on tmpfs, as /run is where engines point them (containerd:
+# /run/containerd/runc, podman: /run/...); on this host /tmp is ext4, whose
+# inode create/rename costs would otherwise weigh on every state write.
+mount -t tmpfs -o size=64m,mode=700 bench-state "$WORK/state"
 
 # rt_cmd RT: the command prefix that runs runtime RT with its private root.
 declare -A RT_BIN=([crun]=crun [runc]=runc [hull]=$HULL [hull-static]=$HULL_STATIC)
