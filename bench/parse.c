@@ -22,11 +22,14 @@ int main(int argc, char **argv) {
   char *text = hull_read_file(path, &len, &err);
   if (text == NULL) {
     fprintf(stderr, "bench-parse: %s\n", err->msg);
+    hull_err_free(&err);
     return 1;
   }
   struct hull_spec *s = hull_spec_parse(text, len, &err);
   if (s == NULL) {
     fprintf(stderr, "bench-parse: %s\n", err->msg);
+    hull_err_free(&err);
+    free(text);
     return 1;
   }
   size_t rules = s->linux_.seccomp.n_syscalls, names = 0;

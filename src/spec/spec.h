@@ -321,7 +321,15 @@ struct hull_spec {
 };
 
 /* Parses and validates config.json text. Errors name the JSON path:
- * "linux.resources.memory.limit: expected integer, got string". */
+ * "linux.resources.memory.limit: expected integer, got string"; malformed
+ * JSON gives "config: invalid JSON at line L, column C: <reason>". Unknown
+ * fields are ignored, unknown enum values are errors, a repeated key takes
+ * the last value (as Go's encoding/json does). Besides types and enums the
+ * parse checks what the kernel or runc would refuse later (namespaces for
+ * sysctls/hostname/mappings/timeOffsets, overlapping ID maps, ".." in
+ * cgroupsPath, scheduler and mempolicy combinations, seccomp errnoRet and
+ * notify), so a config that passes can be applied without half-made state.
+ * hull_spec_load prefixes errors with the file name. */
 struct hull_spec *hull_spec_parse(const char *json, size_t len, struct hull_err **err);
 struct hull_spec *hull_spec_load(const char *path, struct hull_err **err);
 void hull_spec_free(struct hull_spec *spec);
