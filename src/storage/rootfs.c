@@ -70,7 +70,9 @@ int hull_rootfs_prepare(const struct hull_spec *spec, const struct hull_rootfs_o
   if (src < 0) return hull_err_sys(err, "root.path %s", opts->rootfs);
   /* The rootfs bound onto itself: a mount root for pivot_root, and the
    * tree fd is the root every in-rootfs lookup starts from. */
-  _cleanup_close_ int rootfd = storage_clone_tree(src, true, opts->rootfs, err);
+  _cleanup_close_ int rootfd = storage_overlay_root(spec, opts, err);
+  if (rootfd == -1) return -1;
+  if (rootfd == -2) rootfd = storage_clone_tree(src, true, opts->rootfs, err);
   if (rootfd < 0) return hull_err_prefix(err, "root.path");
   if (storage_move_mount(rootfd, src, opts->rootfs, err) < 0) return hull_err_prefix(err, "root.path");
   for (size_t i = 0; i < spec->n_mounts; i++)

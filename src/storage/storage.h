@@ -15,7 +15,16 @@ struct hull_rootfs_opts {
   bool new_userns;      /* in a new user namespace: devices are bind-mounted
                            from the host instead of mknod'ed, sysfs bound */
   bool rootless;        /* unprivileged caller: no writable host cgroupfs/sysfs */
+  const char *overlay_dir; /* annotation run.hull.rootfs.overlay: a directory of
+                              the container's state dir for the overlay's upper/
+                              and work/ (removed with the state dir); NULL with
+                              the annotation set is an error */
 };
+
+/* The annotation asking for a copy-on-write rootfs on overlayfs: value
+ * "" or "true": lower = root.path; else a ':'-separated list of layer
+ * directories (topmost first), root.path unused. */
+#define HULL_ANNOTATION_ROOTFS_OVERLAY "run.hull.rootfs.overlay"
 
 /* Phase 1, in the new mount namespace, before createContainer hooks:
  * rootfsPropagation, the rootfs bound onto itself, every spec mount in order

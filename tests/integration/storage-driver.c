@@ -18,6 +18,7 @@
  *                         false: the runtime in rootless podman's userns)
  *   --rootless            tell storage the caller is rootless
  *   --netns --cgroupns    new network / cgroup namespaces
+ *   --annotation K=V --overlay-dir DIR   (run.hull.rootfs.overlay)
  *   --between CMD         sh -c CMD between prepare and finish ($ROOTFS set) */
 #include "spec/spec.h"
 #include "storage/storage.h"
@@ -110,6 +111,14 @@ static void add_device(const char *s) {
   hull_strv_free(f);
 }
 
+static void add_annotation(const char *kv) {
+  const char *eq = strchr(kv, '=');
+  spec.annotations = hull_xrealloc(spec.annotations, (spec.n_annotations + 1) * sizeof(*spec.annotations));
+  struct hull_annotation *a = &spec.annotations[spec.n_annotations++];
+  a->key = eq ? strndup(kv, (size_t)(eq - kv)) : hull_xstrdup(kv);
+  a->value = hull_xstrdup(eq ? eq + 1 : "");
+}
+
 /* --bundle DIR: mounts, devices, masked/readonly paths, root and
  * rootfsPropagation from DIR/config.json through the real spec parser. */
 static void load_bundle(const char *dir) {
@@ -150,6 +159,8 @@ static int parse_args(int argc, char **argv) {
     else if (strcmp(a, "--device") == 0 && v) add_device(v);
     else if (strcmp(a, "--between") == 0 && v) between = v;
     else if (strcmp(a, "--bundle") == 0 && v) load_bundle(v);
+    else if (strcmp(a, "--overlay-dir") == 0 && v) ropts.overlay_dir = v;
+    else if (strcmp(a, "--annotation") == 0 && v) add_annotation(v);
     else {
       takes = false;
       if (strcmp(a, "--ro-root") == 0) spec.root_readonly = true;

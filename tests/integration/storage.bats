@@ -303,6 +303,30 @@ MOUNTS='awk "{for(i=1;i<=NF;i++) if(\$i==\"-\") print \$5, \$(i+1), \$6}" /proc/
   [ "$(cat "$H/upper/u")" = "up" ]
 }
 
+@test "run.hull.rootfs.overlay: writes go to the state dir, the image is untouched" {
+  S=$BATS_TEST_TMPDIR/state
+  run drive --defaults --rw-root --annotation run.hull.rootfs.overlay= --overlay-dir "$S/overlay" "$R" -- \
+    sh -c "echo new >/etc/new && rm /bin/ls && $MOUNTS | grep '^/ ' && cat /etc/new && ls /bin/ls 2>&1; true"
+  [ "$status" -eq 0 ]
+  [[ "${lines[0]}" == "/ overlay rw"* ]]
+  [ "${lines[1]}" = "new" ]
+  [[ "${lines[2]}" == *"No such file or directory"* ]]
+  [ ! -e "$R/etc/new" ]
+  [ -L "$R/bin/ls" ]
+  [ "$(cat "$S/overlay/upper/etc/new")" = "new" ]
+  # a layer list instead of the bundle's rootfs; root.readonly still applies
+  mkdir -p "$H/l1/etc"
+  echo top >"$H/l1/etc/layer"
+  run drive --defaults --annotation "run.hull.rootfs.overlay=$H/l1:$R" --overlay-dir "$S/o2" "$R" -- \
+    sh -c 'cat /etc/layer; touch /x 2>&1; true'
+  [ "$status" -eq 0 ]
+  [ "${lines[0]}" = "top" ]
+  [[ "${lines[1]}" == *"Read-only file system"* ]]
+  run drive --defaults --annotation run.hull.rootfs.overlay=true "$R" -- true
+  [ "$status" -ne 0 ]
+  [[ "$output" == *"run.hull.rootfs.overlay: the runtime gave no state directory"* ]]
+}
+
 @test "errors name the mount and the option the kernel refused" {
   run drive --defaults "$R" --mount /m --type tmpfs --source tmpfs --options nosuid,bogus=1 -- true
   [ "$status" -ne 0 ]
