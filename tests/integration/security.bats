@@ -185,3 +185,38 @@ run_in() {
   run jq -r '.fds[0]' "$BATS_TEST_TMPDIR/state.json.2"
   [ "$output" = "seccompFd" ]
 }
+
+@test "scheduler, ioPriority, personality, execCPUAffinity and memoryPolicy reach the process" {
+  [ -d /sys/devices/system/node/node0 ] || skip "no NUMA node 0"
+  update_config "$BUNDLE" '.process.scheduler = {"policy": "SCHED_BATCH", "nice": 5}
+    | .process.ioPriority = {"class": "IOPRIO_CLASS_IDLE", "priority": 0}
+    | .process.execCPUAffinity = {"initial": "0"}
+    | .linux.personality = {"domain": "LINUX32"}
+    | .linux.memoryPolicy = {"mode": "MPOL_BIND", "nodes": "0"}'
+  # stat fields: 19 nice, 41 policy (3 = SCHED_BATCH).
+  run_in 'cat /proc/self/personality; grep Cpus_allowed_list /proc/self/status;
+          cut -d" " -f19,41 /proc/self/stat; grep -m1 -o "bind:0" /proc/self/numa_maps; ionice -p $$'
+  [ "$status" -eq 0 ]
+  [ "${lines[0]}" = "00000008" ]
+  [[ "${lines[1]}" =~ Cpus_allowed_list:[[:space:]]+0$ ]]
+  [ "${lines[2]}" = "5 3" ]
+  [ "${lines[3]}" = "bind:0" ]
+  [ "${lines[4]}" = "idle" ]
+}
+
+@test "an LSM label the host cannot apply is a clear error, not ignored" {
+  [ "$(cat /sys/module/apparmor/parameters/enabled 2>/dev/null)" != Y ] || [ ! -d /sys/fs/selinux ] ||
+    skip "this host has both AppArmor and SELinux"
+  if [ "$(cat /sys/module/apparmor/parameters/enabled 2>/dev/null)" != Y ]; then
+    update_config "$BUNDLE" '.process.apparmorProfile = "hull-test-profile"'
+    run_in 'true'
+    [ "$status" -ne 0 ]
+    [[ "$output" == *'process.apparmorProfile "hull-test-profile": AppArmor is not enabled on this host'* ]]
+  fi
+  if [ ! -d /sys/fs/selinux ]; then
+    update_config "$BUNDLE" 'del(.process.apparmorProfile) | .process.selinuxLabel = "system_u:system_r:container_t:s0"'
+    run_in 'true'
+    [ "$status" -ne 0 ]
+    [[ "$output" == *'process.selinuxLabel "system_u:system_r:container_t:s0": SELinux is not enabled on this host'* ]]
+  fi
+}
