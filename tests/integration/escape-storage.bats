@@ -165,6 +165,25 @@ drive() { "$DRIVER" "$@"; }
   [ "$(cat "$V/file")" = "host-secret" ]
 }
 
+@test "CVE-2025-52565: /dev/pts in the image is a symlink (the console is never looked up there)" {
+  mkdir -p "$R/dev" "$R/etc/pts-target"
+  rm -rf "$R/dev/pts"
+  ln -s /etc/pts-target "$R/dev/pts"
+  run drive --rw-root "$R" --mount /proc --type proc --source proc --console -- \
+    sh -c 'stat -c "%F %t" /dev/console; ls -A /etc/pts-target | wc -l'
+  [ "$status" -eq 0 ]
+  [ "${lines[0]}" = "character special file 88" ]
+  [ "${lines[1]}" = "0" ]
+  [ -z "$(ls -A "$V")" ]
+  # a devpts mount whose destination is that symlink lands inside the rootfs
+  run drive --rw-root "$R" --mount /proc --type proc --source proc \
+    --mount /dev/pts --type devpts --source devpts --options newinstance,ptmxmode=0666 --console -- \
+    sh -c 'stat -c "%F %t" /dev/console; stat -f -c %T /etc/pts-target'
+  [ "$status" -eq 0 ]
+  [ "${lines[0]}" = "character special file 88" ]
+  [ "${lines[1]}" = "devpts" ]
+}
+
 @test "CVE-2026-41579: /dev in the image is a symlink, no node is created on the host" {
   rm -rf "$R/dev"
   ln -s "$V" "$R/dev"
