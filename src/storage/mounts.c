@@ -241,7 +241,7 @@ static int fresh_mount(int rootfd, const struct hull_mount *m, const struct hull
   if (dest < 0) return -1;
   _cleanup_close_ int mfd = storage_fsmount(m->type, m->source, f, err);
   if (mfd < 0) {
-    if ((*err)->errnum == EPERM && (opts->new_userns || opts->rootless)) {
+    if (err && *err && (*err)->errnum == EPERM && (opts->new_userns || opts->rootless)) {
       if (strcmp(m->type, "sysfs") == 0) {
         hull_err_free(err);
         return storage_bind_host_ro(rootfd, m, "/sys", err);

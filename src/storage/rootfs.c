@@ -68,8 +68,9 @@ int hull_rootfs_prepare(const struct hull_spec *spec, const struct hull_rootfs_o
   if ((prop & MS_SHARED) && parent_mount_private(opts->rootfs, err) < 0) return -1;
   _cleanup_close_ int src = open(opts->rootfs, O_PATH | O_DIRECTORY | O_CLOEXEC);
   if (src < 0) return hull_err_sys(err, "root.path %s", opts->rootfs);
-  /* The rootfs bound onto itself: a mount root for pivot_root, and the
-   * tree fd is the root every in-rootfs lookup starts from. */
+  /* The rootfs bound onto itself (or the copy-on-write overlay over it):
+   * a mount root for pivot_root, and the tree fd is the root every
+   * in-rootfs lookup starts from. */
   _cleanup_close_ int rootfd = storage_overlay_root(spec, opts, err);
   if (rootfd == -1) return -1;
   if (rootfd == -2) rootfd = storage_clone_tree(src, true, opts->rootfs, err);
