@@ -30,6 +30,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/wait.h>
+#include <time.h>
 
 static struct hull_spec spec;
 static struct hull_rootfs_opts ropts = {.console_fd = -1};
@@ -207,9 +208,19 @@ static int fail(struct hull_err *err, const char *what) {
 }
 
 /* PID 1 of the container. */
+static double now_us(void) {
+  struct timespec ts;
+  clock_gettime(CLOCK_MONOTONIC, &ts);
+  return (double)ts.tv_sec * 1e6 + (double)ts.tv_nsec / 1e3;
+}
+
 static int container(char **cmd) {
   struct hull_err *err = NULL;
+  /* STORAGE_TIMING=1: prints "prepare_us finish_us" to stderr (bench only) */
+  bool timing = getenv("STORAGE_TIMING") != NULL;
+  double t0 = now_us();
   if (hull_rootfs_prepare(&spec, &ropts, &err) < 0) return fail(err, "prepare");
+  double t1 = now_us();
   if (between) {
     pid_t p = fork();
     if (p == 0) {
@@ -221,7 +232,9 @@ static int container(char **cmd) {
     waitpid(p, &st, 0);
     if (!WIFEXITED(st) || WEXITSTATUS(st) != 0) return fprintf(stderr, "--between failed\n"), 1;
   }
+  double t2 = now_us();
   if (hull_rootfs_finish(&spec, &ropts, &err) < 0) return fail(err, "finish");
+  if (timing) fprintf(stderr, "%.0f %.0f\n", t1 - t0, now_us() - t2);
   if (ropts.console_fd >= 0) close(ropts.console_fd);
   execvp(cmd[0], cmd);
   return fail(NULL, cmd[0]);
