@@ -143,6 +143,16 @@ MOUNTS='awk "{for(i=1;i<=NF;i++) if(\$i==\"-\") print \$5, \$(i+1), \$6}" /proc/
   [[ "${lines[2]}" == *" 1024 "* ]]
 }
 
+@test "superblock flags, nosymfollow, recursive attributes on a fresh mount, remount" {
+  run drive --defaults "$R" --mount /m --type tmpfs --source tmpfs --options sync,dirsync,lazytime,nosymfollow,mand \
+    --mount /m2 --type tmpfs --source tmpfs --options rnoexec,rnosymfollow,rnoatime \
+    --mount /m2 --type none --options remount,ro -- \
+    sh -c "grep -E ' /m2? ' /proc/self/mountinfo | cut -d' ' -f5-"
+  [ "$status" -eq 0 ]
+  [ "${lines[0]}" = "/m rw,relatime,nosymfollow - tmpfs tmpfs rw,sync,dirsync,mand,lazytime" ]
+  [ "${lines[1]}" = "/m2 ro,noexec,noatime,nosymfollow - tmpfs tmpfs rw" ]
+}
+
 @test "propagation options and rootfsPropagation" {
   run drive --defaults --propagation shared "$R" --mount /m --type tmpfs --source tmpfs --options private -- \
     sh -c 'awk "\$5==\"/\"" /proc/self/mountinfo; awk "\$5==\"/m\"" /proc/self/mountinfo'
