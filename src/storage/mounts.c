@@ -194,10 +194,12 @@ static bool must_be_real_dir(const char *clean, const char *type) {
 }
 
 static int bind_mount(int rootfd, const struct hull_mount *m, const struct hull_mount_flags *f,
-                      const char *clean, struct hull_err **err) {
+                      const char *clean, const char *bundle, struct hull_err **err) {
   if (m->source == NULL) return hull_err_set(err, EINVAL, "bind mount %s: no source", m->destination);
-  /* The source is a host path from the config (trusted, like the bundle). */
-  _cleanup_close_ int src = open(m->source, O_PATH | O_CLOEXEC);
+  /* The source is a host path from the config (trusted, like the bundle);
+   * a relative one is relative to the bundle. */
+  _cleanup_free_ char *rel = m->source[0] != '/' && bundle ? hull_xasprintf("%s/%s", bundle, m->source) : NULL;
+  _cleanup_close_ int src = open(rel ? rel : m->source, O_PATH | O_CLOEXEC);
   if (src < 0) return hull_err_sys(err, "bind mount %s: source %s", m->destination, m->source);
   struct stat st;
   if (fstat(src, &st) < 0) return hull_err_sys(err, "stat %s", m->source);
@@ -226,7 +228,7 @@ int storage_bind_host_ro(int rootfd, const struct hull_mount *m, const char *sou
   struct hull_mount_flags f;
   if (hull_mount_flags_parse(opts, &f, err) < 0) return -1;
   _cleanup_free_ char *clean = hull_clean_in_root(m->destination);
-  int r = bind_mount(rootfd, &b, &f, clean, err);
+  int r = bind_mount(rootfd, &b, &f, clean, NULL, err);
   hull_mount_flags_free(&f);
   return r;
 }
@@ -313,7 +315,7 @@ int storage_mount_one(int rootfd, const struct hull_spec *spec, const struct hul
   if (f.tmpcopyup && (bind || type == NULL || strcmp(type, "tmpfs") != 0))
     return hull_err_set(err, EINVAL, "mount %s: tmpcopyup needs a tmpfs mount", m->destination);
   if (f.flags & MS_REMOUNT) return remount(rootfd, m, &f, err);
-  if (bind) return bind_mount(rootfd, m, &f, clean, err);
+  if (bind) return bind_mount(rootfd, m, &f, clean, opts->bundle, err);
   if (type == NULL || *type == '\0' || strcmp(type, "none") == 0)
     return hull_err_set(err, EINVAL, "mount %s: no type and not a bind mount", m->destination);
   if (strcmp(type, "cgroup") == 0 || strcmp(type, "cgroup2") == 0)

@@ -15,6 +15,8 @@ struct hull_rootfs_opts {
   bool new_userns;      /* in a new user namespace: devices are bind-mounted
                            from the host instead of mknod'ed, sysfs bound */
   bool rootless;        /* unprivileged caller: no writable host cgroupfs/sysfs */
+  const char *bundle;   /* bundle directory: relative bind sources are relative
+                           to it (runtime-spec); NULL: to the cwd */
   const char *overlay_dir; /* annotation run.hull.rootfs.overlay: a directory of
                               the container's state dir for the overlay's upper/
                               and work/ (removed with the state dir); NULL with

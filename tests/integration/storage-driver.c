@@ -138,6 +138,7 @@ static void load_bundle(const char *dir) {
   ropts.rootfs = spec.root_path[0] == '/' ? spec.root_path
                                           : hull_xasprintf("%s/%s", dir, spec.root_path);
   bundle_ns = true;
+  ropts.bundle = dir;
   free(path);
 }
 

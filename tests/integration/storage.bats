@@ -43,18 +43,23 @@ MOUNTS='awk "{for(i=1;i<=NF;i++) if(\$i==\"-\") print \$5, \$(i+1), \$6}" /proc/
 
 @test "a bundle's config.json through the spec parser: mounts, devices, masks" {
   echo vol >"$H/f"
-  update_config "$B" '.mounts += [{"destination": "/vol", "type": "bind", "source": $h, "options": ["rbind", "ro", "nosuid"]}]
+  mkdir "$B/relsrc" && echo rel >"$B/relsrc/r"
+  update_config "$B" '.mounts += [{"destination": "/vol", "type": "bind", "source": $h, "options": ["rbind", "ro", "nosuid"]},
+      {"destination": "/rel", "type": "bind", "source": "relsrc", "options": ["bind"]}]
     | .linux.devices = [{"path": "/dev/fuse", "type": "c", "major": 10, "minor": 229, "fileMode": 384, "uid": 3, "gid": 4}]
     | .linux.rootfsPropagation = "slave"' --arg h "$H"
-  run drive --bundle "$B" -- sh -c "$MOUNTS | grep -E '^/(vol|proc/sys|sys) '; cat /vol/f; stat -c '%F %t:%T %a %u:%g' /dev/fuse /proc/timer_list; touch /x 2>&1; true"
+  # relative bind sources are relative to the bundle, not the cwd
+  cd /
+  run drive --bundle "$B" -- sh -c "$MOUNTS | grep -E '^/(vol|proc/sys|sys) '; cat /vol/f /rel/r; stat -c '%F %t:%T %a %u:%g' /dev/fuse /proc/timer_list; touch /x 2>&1; true"
   [ "$status" -eq 0 ]
   [[ "${lines[0]}" == "/sys sysfs ro,nosuid,nodev,noexec"* ]]
   [[ "${lines[1]}" == "/vol ext4 ro,nosuid"* ]]
   [[ "${lines[2]}" == "/proc/sys proc ro"* ]]
   [ "${lines[3]}" = "vol" ]
-  [ "${lines[4]}" = "character special file a:e5 600 3:4" ]
-  [[ "${lines[5]}" == "character special file 1:3 "* ]]
-  [[ "${lines[6]}" == *"Read-only file system"* ]]
+  [ "${lines[4]}" = "rel" ]
+  [ "${lines[5]}" = "character special file a:e5 600 3:4" ]
+  [[ "${lines[6]}" == "character special file 1:3 "* ]]
+  [[ "${lines[7]}" == *"Read-only file system"* ]]
 }
 
 @test "default devices: null zero full random urandom tty with their numbers" {
