@@ -201,7 +201,8 @@ static int spawn(struct hull_create_job *j, struct hull_err **err) {
         .new_time_ns = j->new_time, .no_new_keyring = j->opts->no_new_keyring,
         .rootfs = {.rootfs = j->rootfs, .no_pivot = j->opts->no_pivot, .console_fd = j->slave,
                    .new_userns = (j->clone_flags & CLONE_NEWUSER) || j->ns_fds[HULL_NS_USER] >= 0,
-                   .rootless = j->ctx->rootless}};
+                   .rootless = j->ctx->rootless, .bundle = j->bundle,
+                   .overlay_dir = hull_xasprintf("%s/rootfs-overlay", j->c->dir)}};
     memcpy(a.ns_fds, j->ns_fds, sizeof(a.ns_fds));
     _exit(hull_init_main(&a));
   }

@@ -90,3 +90,16 @@ MOUNTS='awk "{for(i=1;i<=NF;i++) if(\$i==\"-\") print \$5, \$(i+1), \$6}" /proc/
   [ "$status" -ne 0 ]
   [[ "$output" == *"only procfs may be mounted over /proc"* ]]
 }
+
+@test "hull run: run.hull.rootfs.overlay keeps the image untouched, the state dir holds the writes" {
+  update_config "$BUNDLE" '.root.readonly = false | .annotations["run.hull.rootfs.overlay"] = "true"'
+  update_config "$BUNDLE" '.process.args = ["sh", "-c", "echo w >/etc/written; sleep 30"]'
+  hull run --detach --bundle "$BUNDLE" "$ID"
+  for i in $(seq 50); do [ -e "$HULL_TEST_ROOT/$ID/rootfs-overlay/upper/etc/written" ] && break; sleep 0.1; done
+  [ "$(cat "$HULL_TEST_ROOT/$ID/rootfs-overlay/upper/etc/written")" = "w" ]
+  [ ! -e "$R/etc/written" ]
+  hull kill "$ID" 9
+  for i in $(seq 50); do [ "$(hull state "$ID" | jq -r .status)" = "stopped" ] && break; sleep 0.1; done
+  hull delete "$ID"
+  [ ! -e "$HULL_TEST_ROOT/$ID" ]
+}
