@@ -41,6 +41,9 @@ int storage_mount_one(int rootfd, const struct hull_spec *spec, const struct hul
 /* A detached mount of a fresh filesystem (fsopen/fsconfig/fsmount). */
 int storage_fsmount(const char *type, const char *source, const struct hull_mount_flags *f,
                     struct hull_err **err);
+/* The same with an SELinux context= (linux.mountLabel), NULL: none. */
+int storage_fsmount_ctx(const char *type, const char *source, const struct hull_mount_flags *f,
+                        const char *context, struct hull_err **err);
 /* Attaches mfd on the directory dest inside the root, checked first to be
  * a real directory (not a symlink). */
 int storage_attach_fresh(int rootfd, const struct hull_mount *m, int mfd,

@@ -112,8 +112,18 @@ static bool sb_readonly_ok(const char *type) {
 /* A detached mount of a fresh filesystem. */
 int storage_fsmount(const char *type, const char *source, const struct hull_mount_flags *f,
                     struct hull_err **err) {
+  return storage_fsmount_ctx(type, source, f, NULL, err);
+}
+
+int storage_fsmount_ctx(const char *type, const char *source, const struct hull_mount_flags *f,
+                        const char *context, struct hull_err **err) {
   _cleanup_close_ int fsfd = fsopen(type, FSOPEN_CLOEXEC);
   if (fsfd < 0) return hull_err_sys(err, "fsopen %s", type);
+  /* linux.mountLabel: one fsconfig value, so the label's commas are safe */
+  if (context && fsconfig(fsfd, FSCONFIG_SET_STRING, "context", context, 0) < 0) {
+    fs_context_error(fsfd, err, "linux.mountLabel: fsconfig context");
+    return -1;
+  }
   if (source && *source && fsconfig(fsfd, FSCONFIG_SET_STRING, "source", source, 0) < 0) {
     fs_context_error(fsfd, err, "fsconfig source");
     return -1;
@@ -233,15 +243,21 @@ int storage_bind_host_ro(int rootfd, const struct hull_mount *m, const char *sou
   return r;
 }
 
-static int fresh_mount(int rootfd, const struct hull_mount *m, const struct hull_mount_flags *f,
-                       const char *clean, const struct hull_rootfs_opts *opts,
-                       struct hull_err **err) {
+static int fresh_mount(int rootfd, const struct hull_spec *spec, const struct hull_mount *m,
+                       const struct hull_mount_flags *f, const char *clean,
+                       const struct hull_rootfs_opts *opts, struct hull_err **err) {
   if (!hull_proc_dest_allowed(clean, m->type, false))
     return hull_err_set(err, EPERM, "mount destination %s: only procfs may be mounted over /proc", m->destination);
   _cleanup_close_ int dest =
       storage_ensure_in_root(rootfd, m->destination, true, must_be_real_dir(clean, m->type), err);
   if (dest < 0) return -1;
-  _cleanup_close_ int mfd = storage_fsmount(m->type, m->source, f, err);
+  /* runc's choice: the mount label goes on the filesystems the container
+   * writes (tmpfs, devpts, ...), not on proc, sysfs, mqueue or cgroupfs. */
+  const char *label = spec->has_linux ? spec->linux_.mount_label : NULL;
+  static const char *const unlabeled[] = {"proc", "sysfs", "mqueue", "cgroup", "cgroup2", NULL};
+  for (size_t i = 0; label && unlabeled[i]; i++)
+    if (strcmp(m->type, unlabeled[i]) == 0) label = NULL;
+  _cleanup_close_ int mfd = storage_fsmount_ctx(m->type, m->source, f, label, err);
   if (mfd < 0) {
     if (err && *err && (*err)->errnum == EPERM && (opts->new_userns || opts->rootless)) {
       if (strcmp(m->type, "sysfs") == 0) {
@@ -320,5 +336,5 @@ int storage_mount_one(int rootfd, const struct hull_spec *spec, const struct hul
     return hull_err_set(err, EINVAL, "mount %s: no type and not a bind mount", m->destination);
   if (strcmp(type, "cgroup") == 0 || strcmp(type, "cgroup2") == 0)
     return storage_mount_cgroup(rootfd, spec, m, &f, opts, err);
-  return fresh_mount(rootfd, m, &f, clean, opts, err);
+  return fresh_mount(rootfd, spec, m, &f, clean, opts, err);
 }

@@ -7,6 +7,8 @@
 #include <string.h>
 #include <sys/mount.h>
 #include <sys/stat.h>
+#include <sys/statfs.h>
+#include <linux/magic.h>
 #include <sys/syscall.h>
 #include <sys/sysmacros.h>
 
@@ -46,6 +48,18 @@ static bool dev_is_bind(const struct hull_spec *spec) {
   return false;
 }
 
+/* linux.mountLabel needs SELinux: without it the label would be dropped
+ * silently, so it is an error (the config asks for confinement the host
+ * cannot give). */
+static int check_mount_label(const struct hull_spec *spec, struct hull_err **err) {
+  const char *label = spec->has_linux ? spec->linux_.mount_label : NULL;
+  if (label == NULL || *label == '\0') return 0;
+  struct statfs sfs;
+  if (statfs("/sys/fs/selinux", &sfs) < 0 || sfs.f_type != SELINUX_MAGIC)
+    return hull_err_set(err, ENOTSUP, "linux.mountLabel \"%s\": SELinux is not enabled on this host", label);
+  return 0;
+}
+
 /* True when this process is in a user namespace other than the initial
  * one, whether the config asked for it or not (rootless podman runs the
  * runtime as uid 0 in its own): mknod and fresh sysfs/cgroupfs mounts are
@@ -63,6 +77,7 @@ int hull_rootfs_prepare(const struct hull_spec *spec, const struct hull_rootfs_o
   if (!o.new_userns && in_user_namespace()) o.new_userns = true;
   unsigned long prop;
   if (root_propagation(spec, &prop, err) < 0) return -1;
+  if (check_mount_label(spec, err) < 0) return -1;
   if (mount(NULL, "/", NULL, prop ? prop : MS_SLAVE | MS_REC, NULL) < 0)
     return hull_err_sys(err, "linux.rootfsPropagation: set on /");
   if ((prop & MS_SHARED) && parent_mount_private(opts->rootfs, err) < 0) return -1;

@@ -18,6 +18,7 @@
  *                         false: the runtime in rootless podman's userns)
  *   --rootless            tell storage the caller is rootless
  *   --netns --cgroupns    new network / cgroup namespaces
+ *   --mount-label L       linux.mountLabel
  *   --annotation K=V --overlay-dir DIR   (run.hull.rootfs.overlay)
  *   --between CMD         sh -c CMD between prepare and finish ($ROOTFS set) */
 #include "spec/spec.h"
@@ -162,6 +163,7 @@ static int parse_args(int argc, char **argv) {
     else if (strcmp(a, "--between") == 0 && v) between = v;
     else if (strcmp(a, "--bundle") == 0 && v) load_bundle(v);
     else if (strcmp(a, "--overlay-dir") == 0 && v) ropts.overlay_dir = v;
+    else if (strcmp(a, "--mount-label") == 0 && v) spec.linux_.mount_label = hull_xstrdup(v);
     else if (strcmp(a, "--annotation") == 0 && v) add_annotation(v);
     else {
       takes = false;

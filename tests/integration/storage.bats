@@ -342,6 +342,19 @@ MOUNTS='awk "{for(i=1;i<=NF;i++) if(\$i==\"-\") print \$5, \$(i+1), \$6}" /proc/
   [[ "$output" == *"run.hull.rootfs.overlay: the runtime gave no state directory"* ]]
 }
 
+@test "linux.mountLabel: applied with SELinux, a clear error without it" {
+  if [ "$(stat -f -c %T /sys/fs/selinux 2>/dev/null)" = "selinux" ]; then
+    run drive --defaults --mount-label "system_u:object_r:container_file_t:s0:c1,c2" "$R" -- \
+      sh -c "grep ' /tmp ' /proc/self/mountinfo"
+    [ "$status" -eq 0 ]
+    [[ "$output" == *"context=\"system_u:object_r:container_file_t:s0:c1,c2\""* ]]
+  else
+    run drive --defaults --mount-label "system_u:object_r:container_file_t:s0:c1,c2" "$R" -- true
+    [ "$status" -ne 0 ]
+    [[ "$output" == *"linux.mountLabel \"system_u:object_r:container_file_t:s0:c1,c2\": SELinux is not enabled on this host"* ]]
+  fi
+}
+
 @test "errors name the mount and the option the kernel refused" {
   run drive --defaults "$R" --mount /m --type tmpfs --source tmpfs --options nosuid,bogus=1 -- true
   [ "$status" -ne 0 ]
