@@ -92,28 +92,41 @@ static int mount_v1_layout(int rootfd, const struct hull_spec *spec, const struc
   return 0;
 }
 
+/* cgroup2 without a cgroup namespace: the container's own cgroup only,
+ * read-only, never the host's whole tree. */
+static int bind_own_v2(int rootfd, const struct hull_mount *m, bool pure_v2,
+                       struct hull_err **err) {
+  _cleanup_free_ char *self = hull_read_file("/proc/self/cgroup", NULL, err);
+  if (self == NULL) return -1;
+  char *p = hull_str_has_prefix(self, "0::") ? self : strstr(self, "\n0::");
+  if (p == NULL) return hull_err_set(err, ENOENT, "/proc/self/cgroup: no cgroup2 entry");
+  p += *p == '\n' ? 4 : 3;
+  p[strcspn(p, "\n")] = '\0';
+  _cleanup_free_ char *src =
+      hull_xasprintf("%s%s", pure_v2 ? "/sys/fs/cgroup" : "/sys/fs/cgroup/unified", p);
+  return storage_bind_host_ro(rootfd, m, src, err);
+}
+
 int storage_mount_cgroup(int rootfd, const struct hull_spec *spec, const struct hull_mount *m,
                          const struct hull_mount_flags *f, const struct hull_rootfs_opts *opts,
                          struct hull_err **err) {
-  /* In a user namespace v1 hierarchies cannot be mounted and a fresh
-   * cgroup2 is only allowed with an owned cgroupns: the host's tree is
-   * bound read-only instead (CVE-2023-25809). */
-  if (opts->rootless || opts->new_userns) return storage_bind_host_ro(rootfd, m, "/sys/fs/cgroup", err);
+  bool userns = opts->rootless || opts->new_userns;
   struct statfs sfs;
   if (statfs("/sys/fs/cgroup", &sfs) < 0) return hull_err_sys(err, "statfs /sys/fs/cgroup");
-  if (strcmp(m->type, "cgroup2") == 0 || sfs.f_type == CGROUP2_SUPER_MAGIC) {
-    if (!has_new_cgroupns(spec)) {
-      /* The own cgroup only, not the host's tree. */
-      _cleanup_free_ char *self = hull_read_file("/proc/self/cgroup", NULL, err);
-      if (self == NULL) return -1;
-      char *p = strstr(self, "0::");
-      if (p == NULL) return hull_err_set(err, ENOENT, "/proc/self/cgroup: no cgroup2 entry");
-      p[strcspn(p, "\n")] = '\0';
-      const char *base = sfs.f_type == CGROUP2_SUPER_MAGIC ? "/sys/fs/cgroup" : "/sys/fs/cgroup/unified";
-      _cleanup_free_ char *src = hull_xasprintf("%s%s", base, p + 3);
-      return storage_bind_host_ro(rootfd, m, src, err);
+  bool pure_v2 = sfs.f_type == CGROUP2_SUPER_MAGIC;
+  if (pure_v2 || strcmp(m->type, "cgroup2") == 0) {
+    if (has_new_cgroupns(spec)) {
+      /* In a cgroup namespace a fresh cgroup2 shows its root only; a user
+       * namespace may do this when it owns the cgroupns. */
+      if (fresh_at(rootfd, m, "cgroup2", "cgroup", f, err) == 0) return 0;
+      if (!userns || (*err)->errnum != EPERM) return -1;
+      hull_err_free(err);
+    } else if (!userns) {
+      return bind_own_v2(rootfd, m, pure_v2, err);
     }
-    return fresh_at(rootfd, m, "cgroup2", "cgroup", f, err);
   }
+  /* In a user namespace v1 hierarchies cannot be mounted: the host's tree
+   * is bound read-only instead (a writable one is CVE-2023-25809). */
+  if (userns) return storage_bind_host_ro(rootfd, m, "/sys/fs/cgroup", err);
   return mount_v1_layout(rootfd, spec, m, f, err);
 }

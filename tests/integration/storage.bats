@@ -307,6 +307,35 @@ MOUNTS='awk "{for(i=1;i<=NF;i++) if(\$i==\"-\") print \$5, \$(i+1), \$6}" /proc/
   fi
 }
 
+@test "cgroup mount on a cgroup v2 host (simulated in a private mount namespace)" {
+  [ "$(stat -f -c %T /sys/fs/cgroup/unified 2>/dev/null)" = "cgroup2fs" ] || skip "no cgroup2 mount to simulate a v2 host with"
+  cat >"$BATS_TEST_TMPDIR/v2.sh" <<EOS
+#!/bin/sh
+mount --bind /sys/fs/cgroup/unified /sys/fs/cgroup && exec "$DRIVER" "\$@"
+EOS
+  chmod +x "$BATS_TEST_TMPDIR/v2.sh"
+  v2() {
+    unshare -m --propagation private "$BATS_TEST_TMPDIR/v2.sh" --defaults "$@" "$R" \
+      --mount /sys/fs/cgroup --type cgroup --source cgroup --options nosuid,noexec,nodev -- \
+      sh -c "$MOUNTS | grep '^/sys/fs/cgroup ' | tail -1"
+  }
+  run v2 --cgroupns
+  [ "$status" -eq 0 ]
+  [[ "$output" == "/sys/fs/cgroup cgroup2 rw,nosuid,nodev,noexec"* ]]
+  # without a cgroupns: only the container's own cgroup, read-only
+  run v2
+  [ "$status" -eq 0 ]
+  [[ "$output" == "/sys/fs/cgroup cgroup2 ro,nosuid,nodev,noexec"* ]]
+  # a user namespace owning its cgroupns may mount cgroup2 itself
+  run v2 --userns --cgroupns
+  [ "$status" -eq 0 ]
+  [[ "$output" == "/sys/fs/cgroup cgroup2 rw,nosuid,nodev,noexec"* ]]
+  # rootless without a cgroupns: the host's tree, read-only (CVE-2023-25809)
+  run v2 --userns --rootless
+  [ "$status" -eq 0 ]
+  [[ "$output" == "/sys/fs/cgroup cgroup2 ro,nosuid,nodev,noexec"* ]]
+}
+
 @test "overlay mount entries" {
   mkdir -p "$H/lower" "$H/upper" "$H/work"
   echo low >"$H/lower/l"
