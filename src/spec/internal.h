@@ -62,10 +62,14 @@ int jkv(struct pctx *c, yajl_val obj, const char *key, struct hull_kv **out, siz
 int id_mappings(struct pctx *c, yajl_val obj, const char *key,
                 struct hull_id_mapping **out, size_t *n);
 
-/* Parses text into a tree; malformed JSON is reported with line and column,
- * and so is nesting deeper than the parser is willing to follow. */
-yajl_val json_parse_text(const char *json, size_t len, const char *what,
-                         struct hull_err **err);
+/* Parses text into a read-only yajl_val tree held in one arena (free it
+ * with json_doc_free); malformed JSON is reported with line and column, and
+ * so are nesting deeper than 200, NUL bytes and "\u0000" in strings. */
+struct json_doc;
+struct json_doc *json_parse_text(const char *json, size_t len, const char *what,
+                                 struct hull_err **err);
+yajl_val json_doc_root(const struct json_doc *doc);
+void json_doc_free(struct json_doc *doc);
 
 /* ---- enum tables: name <-> value --------------------------------------- */
 struct enum_entry {

@@ -132,13 +132,13 @@ static int parse_top(struct pctx *c, yajl_val v, struct hull_spec *s) {
 }
 
 struct hull_spec *hull_spec_parse(const char *json, size_t len, struct hull_err **err) {
-  yajl_val tree = json_parse_text(json, len, "config", err);
-  if (tree == NULL) return NULL;
+  struct json_doc *doc = json_parse_text(json, len, "config", err);
+  if (doc == NULL) return NULL;
   struct pctx c;
   pctx_init(&c, NULL, err);
   struct hull_spec *s = hull_xcalloc(1, sizeof(*s));
-  int r = parse_top(&c, tree, s);
-  yajl_tree_free(tree);
+  int r = parse_top(&c, json_doc_root(doc), s);
+  json_doc_free(doc);
   if (r < 0) {
     hull_spec_free(s);
     return NULL;

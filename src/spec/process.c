@@ -277,13 +277,13 @@ void process_clear(struct hull_process *p) {
 }
 
 struct hull_process *hull_process_parse(const char *json, size_t len, struct hull_err **err) {
-  yajl_val tree = json_parse_text(json, len, "process", err);
-  if (tree == NULL) return NULL;
+  struct json_doc *doc = json_parse_text(json, len, "process", err);
+  if (doc == NULL) return NULL;
   struct pctx c;
   pctx_init(&c, "process", err);
   struct hull_process *p = hull_xcalloc(1, sizeof(*p));
-  int r = parse_process(&c, tree, p);
-  yajl_tree_free(tree);
+  int r = parse_process(&c, json_doc_root(doc), p);
+  json_doc_free(doc);
   if (r < 0) {
     hull_process_free(p);
     return NULL;

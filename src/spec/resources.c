@@ -297,13 +297,13 @@ void resources_clear(struct hull_resources *r) {
 
 struct hull_resources *hull_resources_parse(const char *json, size_t len,
                                             struct hull_err **err) {
-  yajl_val tree = json_parse_text(json, len, "resources", err);
-  if (tree == NULL) return NULL;
+  struct json_doc *doc = json_parse_text(json, len, "resources", err);
+  if (doc == NULL) return NULL;
   struct pctx c;
   pctx_init(&c, "resources", err);
   struct hull_resources *r = hull_xcalloc(1, sizeof(*r));
-  int rc = parse_resources(&c, tree, r);
-  yajl_tree_free(tree);
+  int rc = parse_resources(&c, json_doc_root(doc), r);
+  json_doc_free(doc);
   if (rc < 0) {
     hull_resources_free(r);
     return NULL;

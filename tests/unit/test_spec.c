@@ -343,7 +343,7 @@ static void hostile_text(void **state) {
   const char nul[] = "{\"ociVersion\":\"1\",\n\"root\":{\"path\":\"r\"}}\0garbage";
   expect_error(nul, sizeof(nul) - 1, "config: invalid JSON at line 2, column 21: NUL byte");
   const char *esc = "{\"ociVersion\":\"1\",\"root\":{\"path\":\"r\\u0000x\"}}";
-  expect_error(esc, strlen(esc), "config: invalid JSON at line 1, column 36: \\u0000 in a string");
+  expect_error(esc, strlen(esc), "config: invalid JSON at line 1, column 43: \\u0000 in a string");
   /* len is honoured: the text need not be NUL-terminated. */
   const char *two = "{\"ociVersion\":\"1\",\"root\":{\"path\":\"r\"}}{\"x\":1}";
   hull_spec_free(parse_ok_len(two, strlen(two) - 7));
