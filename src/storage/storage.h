@@ -29,9 +29,14 @@ struct hull_rootfs_opts {
 #define HULL_ANNOTATION_ROOTFS_OVERLAY "run.hull.rootfs.overlay"
 
 /* Phase 1, in the new mount namespace, before createContainer hooks:
- * rootfsPropagation, the rootfs bound onto itself, every spec mount in order
- * (destinations created inside the rootfs), /dev with the default devices,
- * linux.devices, /dev/pts + ptmx, /dev/console, /dev/shm, std symlinks. */
+ * rootfsPropagation, the rootfs bound onto itself (or the copy-on-write
+ * overlay of run.hull.rootfs.overlay), every spec mount in order
+ * (destinations created and resolved inside the rootfs; nothing but procfs
+ * over /proc; /proc, /sys, /dev must be real directories), /dev with the
+ * default devices, linux.devices, /dev/ptmx, std symlinks, /dev/console.
+ * In a user namespace (told by new_userns, or found in /proc/self/uid_map)
+ * devices are bound from the host and sysfs/cgroupfs are bound read-only
+ * when they cannot be mounted. linux.mountLabel without SELinux is an error. */
 int hull_rootfs_prepare(const struct hull_spec *spec, const struct hull_rootfs_opts *opts,
                         struct hull_err **err);
 
