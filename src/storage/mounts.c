@@ -75,12 +75,15 @@ static int fs_set_data(int fsfd, const char *data, const char *type, struct hull
   return 0;
 }
 
-/* Superblock flags that have no mount attribute equivalent. */
+/* Superblock flags that have no mount attribute equivalent. "silent" and
+ * "iversion" have no fsconfig form: silent only quiets kernel messages and
+ * i_version is always on where it matters (tmpfs, ext4, xfs, btrfs), so
+ * both are accepted and have no effect on a fresh mount. */
 static int fs_set_sb_flags(int fsfd, unsigned long flags, const char *type,
                            struct hull_err **err) {
   static const struct { unsigned long ms; const char *name; } sb[] = {
       {MS_SYNCHRONOUS, "sync"}, {MS_DIRSYNC, "dirsync"}, {MS_MANDLOCK, "mand"},
-      {MS_LAZYTIME, "lazytime"}, {MS_SILENT, "silent"},
+      {MS_LAZYTIME, "lazytime"},
   };
   for (size_t i = 0; i < sizeof(sb) / sizeof(sb[0]); i++) {
     if (!(flags & sb[i].ms)) continue;

@@ -149,7 +149,7 @@ MOUNTS='awk "{for(i=1;i<=NF;i++) if(\$i==\"-\") print \$5, \$(i+1), \$6}" /proc/
 }
 
 @test "superblock flags, nosymfollow, recursive attributes on a fresh mount, remount" {
-  run drive --defaults "$R" --mount /m --type tmpfs --source tmpfs --options sync,dirsync,lazytime,nosymfollow,mand \
+  run drive --defaults "$R" --mount /m --type tmpfs --source tmpfs --options sync,dirsync,lazytime,nosymfollow,mand,silent,iversion \
     --mount /m2 --type tmpfs --source tmpfs --options rnoexec,rnosymfollow,rnoatime \
     --mount /m2 --type none --options remount,ro -- \
     sh -c "grep -E ' /m2? ' /proc/self/mountinfo | cut -d' ' -f5-"
