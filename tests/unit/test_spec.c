@@ -350,6 +350,20 @@ static void hostile_text(void **state) {
   expect_error(two, 10, "config: invalid JSON at line 1, column 11: parse error: premature EOF");
 }
 
+static void json_text_edge_cases(void **state) {
+  /* Every JSON type, empty and nested containers, in an ignored field. */
+  hull_spec_free(parse_ok("{\"ociVersion\":\"1\",\"root\":{\"path\":\"r\"},"
+                          "\"x\":[[],{},[{\"a\":[[]]}],null,true,false,-1.5e3,\"\\u00e9\"]}"));
+  /* Comments are tolerated, as yajl_tree_parse did. */
+  hull_spec_free(parse_ok("/* c */ {\"ociVersion\":\"1\", // v\n \"root\":{\"path\":\"r\"}}"));
+  const char *two = "{\"ociVersion\":\"1\",\"root\":{\"path\":\"r\"}} {}";
+  expect_error(two, strlen(two), "config: invalid JSON at line 1, column 40: parse error: trailing garbage");
+  expect_error("", 0, "config: invalid JSON at line 1, column 1: parse error: premature EOF");
+  expect_error("\"x\"", 3, "expected object, got string");
+  const char *utf = "{\"ociVersion\":\"\xff\"}";
+  expect_error(utf, strlen(utf), "config: invalid JSON at line 1, column 16: lexical error: invalid bytes in UTF8 string");
+}
+
 static void sysctl_slash_form_and_ipc(void **state) {
   struct hull_spec *s = parse_ok(
       "{\"ociVersion\":\"1.0.0\",\"root\":{\"path\":\"r\"},\"linux\":{"
@@ -388,6 +402,7 @@ int main(void) {
       cmocka_unit_test(default_spec_parses),
       cmocka_unit_test(hostile_text),
       cmocka_unit_test(sysctl_slash_form_and_ipc),
+      cmocka_unit_test(json_text_edge_cases),
       cmocka_unit_test(repeated_keys_last_wins),
   };
   return cmocka_run_group_tests(tests, NULL, NULL);
