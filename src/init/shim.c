@@ -140,15 +140,18 @@ static char **build_env(const struct hull_init_args *a) {
   return env;
 }
 
-/* create: block until `start` opens the fifo for reading, then tell it. */
+/* create: block until `start` writes its byte into exec.fifo. The fifo is
+ * held open read-write from before clone, so no path or /proc lookup is
+ * needed here: as a non-dumpable process in a user namespace the shim
+ * could not even open its own /proc/self/fd. */
 static int wait_start(struct hull_init_args *a, struct hull_err **err) {
   if (a->fifo_fd < 0) return hull_sync_expect(a->sync_fd, HULL_SYNC_START, NULL, "start", err);
-  char path[64];
-  snprintf(path, sizeof(path), "/proc/self/fd/%d", a->fifo_fd);
-  int fd = open(path, O_WRONLY | O_CLOEXEC);
-  if (fd < 0) return hull_err_sys(err, "open exec.fifo");
-  if (write(fd, "0", 1) < 0) hull_err_sys(err, "write exec.fifo");
-  close(fd);
+  char b;
+  ssize_t r;
+  do {
+    r = read(a->fifo_fd, &b, 1);
+  } while (r < 0 && errno == EINTR);
+  if (r != 1) return hull_err_sys(err, "read exec.fifo");
   close(a->fifo_fd);
   return 0;
 }
@@ -157,6 +160,10 @@ static int wait_start(struct hull_init_args *a, struct hull_err **err) {
 static int prepare(struct hull_init_args *a, char **state_json, char **exe, char ***env,
                    struct hull_err **err) {
   if (hull_sync_expect(a->sync_fd, HULL_SYNC_GO, NULL, "init", err) < 0) return -1;
+  /* In a user namespace made by clone, the maps are written now: become
+   * its root so what the shim creates is owned by the mapped root. */
+  if (!a->exec && a->rootfs.new_userns && a->ns_fds[HULL_NS_USER] < 0 && setresgid(0, 0, 0) == 0)
+    setresuid(0, 0, 0);
   /* The agent's socket is a host path: connect while the host's mount
    * namespace and root are still ours. */
   const struct hull_seccomp *sc = &a->spec->linux_.seccomp;
@@ -188,11 +195,6 @@ static int prepare(struct hull_init_args *a, char **state_json, char **exe, char
   *env = build_env(a);
   *exe = hull_init_find_exec(a->process->args[0], *env, err);
   if (*exe == NULL) return -1;
-  if (a->fifo_fd >= 0) {
-    char path[64];
-    snprintf(path, sizeof(path), "/proc/self/fd/%d", a->fifo_fd);
-    if (access(path, F_OK) < 0) return hull_err_sys(err, "exec.fifo: %s", path);
-  }
   close_fds(a);
   return 0;
 }
@@ -204,6 +206,10 @@ int hull_init_main(struct hull_init_args *a) {
   /* No container process may open /proc/<shim>/exe (CVE-2019-5736). */
   prctl(PR_SET_DUMPABLE, 0, 0, 0, 0);
   prctl(PR_SET_PDEATHSIG, SIGKILL, 0, 0, 0);
+  /* A foreground parent blocks signals to forward them; not for us. */
+  sigset_t none;
+  sigemptyset(&none);
+  sigprocmask(SIG_SETMASK, &none, NULL);
   if (prepare(a, &state_json, &exe, &env, &err) < 0) {
     hull_sync_send_error(a->sync_fd, err);
     return 1;

@@ -157,7 +157,8 @@ static int prepare_io(struct hull_create_job *j, struct hull_err **err) {
   if (!j->opts->run) {
     _cleanup_free_ char *fifo = hull_xasprintf("%s/exec.fifo", j->c->dir);
     if (mkfifo(fifo, 0622) < 0) return hull_err_sys(err, "mkfifo %s", fifo);
-    j->fifo_fd = open(fifo, O_PATH | O_CLOEXEC);
+    /* Read-write: opening never blocks, and the shim keeps a reader. */
+    j->fifo_fd = open(fifo, O_RDWR | O_CLOEXEC);
     if (j->fifo_fd < 0) return hull_err_sys(err, "open %s", fifo);
   }
   if (j->spec->linux_.seccomp.present) {

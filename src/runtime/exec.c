@@ -130,6 +130,8 @@ int hull_container_exec(const struct hull_runtime_ctx *ctx, const char *id,
   for (int i = 0; i < HULL_NS_NTYPES; i++) j.ns_fds[i] = -1;
   *exit_code = 0;
   int r = -1;
+  sigset_t orig;
+  if (!o->detach) hull_block_signals(&orig);
   if (load(&j, ctx, id, o, err) == 0 && spawn(&j, o, err) == 0) {
     if (handshake(&j, o, err) < 0) {
       kill(j.pid, SIGKILL);
@@ -146,5 +148,6 @@ int hull_container_exec(const struct hull_runtime_ctx *ctx, const char *id,
     }
   }
   exec_job_free(&j);
+  if (!o->detach) sigprocmask(SIG_SETMASK, &orig, NULL);
   return r;
 }

@@ -5,6 +5,8 @@
 #include "runtime/runtime.h"
 #include "cgroup/cgroup.h"
 
+#include <signal.h>
+
 /* The saved config.json of the container (NULL with *err when unreadable). */
 struct hull_spec *hull_container_spec(const struct hull_container *c, struct hull_err **err);
 
@@ -27,6 +29,10 @@ int hull_pid_file_write(const char *path, pid_t pid, struct hull_err **err);
 /* Waits for a child we forked/cloned, forwarding signals and proxying a
  * pty master (-1: none). Returns the shell-style exit code. */
 int hull_wait_foreground(pid_t pid, int master, bool reap_all);
+
+/* Blocks every signal a foreground run/exec forwards (from before the
+ * container exists, so none is lost); *old gets the previous mask. */
+void hull_block_signals(sigset_t *old);
 
 /* The OCI state JSON handed to hooks. */
 char *hull_hook_state(const struct hull_state *st, enum hull_status status);

@@ -52,8 +52,10 @@ int hull_container_create(const struct hull_runtime_ctx *ctx, const char *id,
   struct hull_create_job j;
   hull_create_job_init(&j, ctx, id, opts);
   *exit_code = 0;
-  if (opts->run && !opts->detach && !opts->no_subreaper)
-    prctl(PR_SET_CHILD_SUBREAPER, 1, 0, 0, 0);
+  sigset_t orig;
+  bool fg = opts->run && !opts->detach;
+  if (fg) hull_block_signals(&orig);
+  if (fg && !opts->no_subreaper) prctl(PR_SET_CHILD_SUBREAPER, 1, 0, 0, 0);
   int r = hull_create_job_run(&j, err);
   if (r == 0 && opts->run) {
     if (run_start(&j, err) < 0) {
@@ -64,26 +66,19 @@ int hull_container_create(const struct hull_runtime_ctx *ctx, const char *id,
     }
   }
   hull_create_job_free(&j);
+  if (fg) sigprocmask(SIG_SETMASK, &orig, NULL);
   return r;
 }
 
-/* Opens the fifo for reading: that releases the shim blocked opening it
- * for writing; its one byte says it went on. */
+/* The shim blocks reading exec.fifo (it holds it open read-write); one
+ * byte releases it. No reader left means the init is gone (ENXIO). */
 static int release_fifo(struct hull_container *c, struct hull_err **err) {
   _cleanup_free_ char *path = hull_xasprintf("%s/exec.fifo", c->dir);
-  _cleanup_close_ int fd = open(path, O_RDONLY | O_NONBLOCK | O_CLOEXEC);
+  _cleanup_close_ int fd = open(path, O_WRONLY | O_NONBLOCK | O_CLOEXEC);
+  if (fd < 0 && errno == ENXIO)
+    return hull_err_set(err, 0, "container \"%s\": init exited before start", c->id);
   if (fd < 0) return hull_err_sys(err, "open %s", path);
-  struct pollfd p = {.fd = fd, .events = POLLIN};
-  for (;;) {
-    int r = poll(&p, 1, 100);
-    if (r < 0 && errno != EINTR) return hull_err_sys(err, "poll %s", path);
-    if (r > 0) break;
-    if (!hull_pid_alive(c->state->pid, c->state->start_time))
-      return hull_err_set(err, 0, "container \"%s\": init exited before start", c->id);
-  }
-  char b;
-  if (read(fd, &b, 1) != 1)
-    return hull_err_set(err, 0, "container \"%s\": init did not confirm start", c->id);
+  if (write(fd, "0", 1) != 1) return hull_err_sys(err, "write %s", path);
   unlink(path);
   return 0;
 }

@@ -31,7 +31,7 @@ static bool reap(pid_t pid, bool reap_all, int *status) {
   return done;
 }
 
-static int make_signalfd(sigset_t *old) {
+void hull_block_signals(sigset_t *old) {
   sigset_t all;
   sigfillset(&all);
   /* Synchronous faults stay with us. */
@@ -41,7 +41,13 @@ static int make_signalfd(sigset_t *old) {
   sigdelset(&all, SIGFPE);
   sigdelset(&all, SIGTRAP);
   sigprocmask(SIG_BLOCK, &all, old);
-  return signalfd(-1, &all, SFD_CLOEXEC);
+}
+
+static int make_signalfd(sigset_t *old) {
+  hull_block_signals(old);
+  sigset_t blocked;
+  sigprocmask(SIG_BLOCK, NULL, &blocked);
+  return signalfd(-1, &blocked, SFD_CLOEXEC);
 }
 
 int hull_wait_foreground(pid_t pid, int master, bool reap_all) {

@@ -1,0 +1,182 @@
+#!/usr/bin/env bats
+# exec into running containers; terminals through --console-socket; fds.
+load helpers
+
+setup_file() { common_setup_file; }
+teardown_file() { common_teardown_file; }
+
+setup() {
+  require_root
+  B=$BATS_TEST_TMPDIR/bundle
+  make_bundle "$B"
+  RECVTTY=$HULL_BUILDDIR/tests/integration/recvtty
+}
+
+teardown() {
+  local id
+  for id in $(hull list -q 2>/dev/null); do hull delete --force "$id" >/dev/null 2>&1; done
+  remove_test_cgroups "$B"
+  [ -n "${USERNS_DIR:-}" ] && rm -rf "$USERNS_DIR"
+  return 0
+}
+
+start_sleeper() {
+  update_config "$B" '.process.args = ["sleep", "600"]'
+  hull create --bundle "$B" "$1" </dev/null >"$B/$1.out" 2>&1 || { cat "$B/$1.out"; return 1; }
+  hull start "$1"
+}
+
+@test "exec runs in every namespace of the container and returns its exit code" {
+  # with a user namespace the mapped root must be able to reach the rootfs:
+  # bats' own tmp dirs are 0700, so this bundle lives in a 0755 dir
+  remove_test_cgroups "$B"
+  USERNS_DIR=$(mktemp -d /tmp/hull-userns.XXXXXX)
+  chmod 755 "$USERNS_DIR"
+  B=$USERNS_DIR/bundle
+  make_bundle "$B"
+  update_config "$B" '.linux.namespaces += [{"type": "user"}] | .linux.uidMappings = [{"containerID": 0, "hostID": 100000, "size": 65536}] | .linux.gidMappings = [{"containerID": 0, "hostID": 100000, "size": 65536}]'
+  start_sleeper x1
+  pid=$(hull state x1 | jq -r .pid)
+  run hull exec x1 sh -c 'echo $$; hostname; exit 5'
+  [ "$status" -eq 5 ]
+  [ "${lines[1]}" = hull ]
+  [ "${lines[0]}" != "$$" ]
+  # the exec'd process shares every namespace with the init
+  run hull exec x1 sh -c 'for n in mnt net ipc uts pid user cgroup; do readlink /proc/self/ns/$n; done'
+  [ "$status" -eq 0 ]
+  i=0
+  for n in mnt net ipc uts pid user cgroup; do
+    [ "${lines[$i]}" = "$(readlink /proc/$pid/ns/$n)" ]
+    i=$((i + 1))
+  done
+  # seen from the host it is uid 100000 (the mapping applied)
+  run hull exec x1 cat /proc/self/uid_map
+  [[ "$output" == *"100000"* ]]
+}
+
+@test "exec --user, --env, --cwd, --additional-gids, strictly parsed" {
+  start_sleeper x2
+  run hull exec --user 1 x2 id -u
+  [ "$output" = 1 ]
+  run hull exec --user 1000:1001 -g 5 -g 7 x2 id
+  [[ "$output" == "uid=1000 gid=1001"*"groups="*"5"*"7"* ]]
+  run hull exec -e FOO=bar --env BAZ=qux x2 sh -c 'echo $FOO-$BAZ'
+  [ "$output" = bar-qux ]
+  run hull exec --cwd /tmp x2 pwd
+  [ "$output" = /tmp ]
+  run hull exec --user root x2 true
+  [ "$status" -eq 1 ]
+  [[ "$output" == *"--user"* ]]
+  run hull exec --user 1: x2 true
+  [ "$status" -eq 1 ]
+}
+
+@test "exec --process with an OCI process object; --detach --pid-file" {
+  start_sleeper x3
+  cat >"$B/process.json" <<'JSON'
+{"terminal": false, "user": {"uid": 2, "gid": 3, "additionalGids": [4]},
+ "args": ["sh", "-c", "id; echo $ZZ; pwd"], "env": ["PATH=/bin", "ZZ=from-process"],
+ "cwd": "/dev", "capabilities": {"bounding": ["CAP_KILL"], "effective": ["CAP_KILL"],
+ "permitted": ["CAP_KILL"]}, "noNewPrivileges": true}
+JSON
+  run hull exec --process "$B/process.json" x3
+  [ "$status" -eq 0 ]
+  [[ "${lines[0]}" == "uid=2 gid=3"*"groups="*"4"* ]]
+  [ "${lines[1]}" = from-process ]
+  [ "${lines[2]}" = /dev ]
+  # from stdin, detached, with a pid file (containerd's exec)
+  jq '.args = ["sleep", "30"]' "$B/process.json" >"$B/p2.json"
+  hull exec --process - --detach --pid-file "$B/exec.pid" x3 <"$B/p2.json"
+  epid=$(cat "$B/exec.pid")
+  [ "$(tr '\0' ' ' </proc/$epid/cmdline)" = "sleep 30 " ]
+  [ "$(awk '/^Uid:/ {print $2}' /proc/$epid/status)" = 2 ]
+  hull ps --format json x3 | jq -e "index($epid) != null"
+}
+
+@test "exec --cap adds to bounding/effective/permitted, never inheritable or ambient" {
+  start_sleeper x4
+  run hull exec --cap CAP_SYS_ADMIN --user 1000 x4 cat /proc/self/status
+  [ "$status" -eq 0 ]
+  capinh=$(echo "$output" | awk '/^CapInh:/ {print $2}')
+  capamb=$(echo "$output" | awk '/^CapAmb:/ {print $2}')
+  capbnd=$(echo "$output" | awk '/^CapBnd:/ {print $2}')
+  [ "$((16#$capinh))" -eq 0 ]
+  [ "$((16#$capamb))" -eq 0 ]
+  [ $(( 16#$capbnd & (1 << 21) )) -ne 0 ]
+}
+
+@test "exec into a stopped container fails; a missing binary says so" {
+  start_sleeper x5
+  run hull exec x5 /no/such
+  [ "$status" -ne 0 ]
+  [[ "$output" == *"no such file or directory"* ]]
+  hull kill x5 KILL
+  for i in $(seq 100); do [ "$(hull state x5 | jq -r .status)" = stopped ] && break; sleep 0.05; done
+  run hull exec x5 true
+  [ "$status" -eq 1 ]
+  [[ "$output" == *"stopped"* ]]
+}
+
+@test "terminal: the pty master goes to --console-socket; the container's stdio is the pty" {
+  update_config "$B" '.process.terminal = true | .process.args = ["sh", "-c", "[ -t 0 ] && [ -t 1 ] && echo is-a-tty; read line; echo got-$line"]'
+  "$RECVTTY" "$B/tty.sock" "hello
+" >"$B/tty.out" &
+  rpid=$!
+  for i in $(seq 100); do [ -S "$B/tty.sock" ] && break; sleep 0.05; done
+  hull run -d --console-socket "$B/tty.sock" --bundle "$B" t1 </dev/null >/dev/null 2>&1
+  wait "$rpid"
+  grep -q is-a-tty "$B/tty.out"
+  grep -q got-hello "$B/tty.out"
+}
+
+@test "terminal without --console-socket is refused when detached" {
+  update_config "$B" '.process.terminal = true'
+  run hull create --bundle "$B" t2
+  [ "$status" -eq 1 ]
+  [[ "$output" == *"console-socket"* ]]
+  [ ! -e "$HULL_TEST_ROOT/t2" ]
+}
+
+@test "exec --tty --console-socket" {
+  start_sleeper t3
+  "$RECVTTY" "$B/tty.sock" >"$B/tty.out" &
+  rpid=$!
+  for i in $(seq 100); do [ -S "$B/tty.sock" ] && break; sleep 0.05; done
+  hull exec --tty --detach --console-socket "$B/tty.sock" t3 sh -c '[ -t 1 ] && echo exec-tty'
+  wait "$rpid"
+  grep -q exec-tty "$B/tty.out"
+}
+
+@test "an fd 3 inherited by create does not reach the container; --preserve-fds passes it" {
+  update_config "$B" '.process.args = ["sh", "-c", "if [ -e /proc/self/fd/3 ]; then echo leaked; else echo clean; fi; ls /proc/1/fd; true"]'
+  # bats owns fd 3: redirect it for the one command only
+  hull create --bundle "$B" f1 </dev/null >"$B/out" 2>&1 3>"$B/fd3"
+  hull start f1
+  for i in $(seq 100); do [ "$(hull state f1 | jq -r .status)" = stopped ] && break; sleep 0.05; done
+  [ "$(head -n1 "$B/out")" = clean ]
+  # only 0, 1, 2 in the init
+  [ "$(tail -n +2 "$B/out" | tr '\n' ' ')" = "0 1 2 " ]
+  hull delete f1
+
+  update_config "$B" '.process.args = ["sh", "-c", "echo through-fd3 >&3"]'
+  hull run --preserve-fds 1 --bundle "$B" f2 </dev/null >/dev/null 2>&1 3>"$B/fd3"
+  [ "$(cat "$B/fd3")" = through-fd3 ]
+}
+
+@test "LISTEN_FDS: socket-activation fds are passed with LISTEN_PID=1" {
+  update_config "$B" '.process.args = ["sh", "-c", "echo $LISTEN_FDS-$LISTEN_PID; echo via-listen >&3"]'
+  LISTEN_FDS=1 LISTEN_PID=$$ "$HULL" --root "$HULL_TEST_ROOT" run --bundle "$B" f3 \
+    </dev/null >"$B/out" 2>&1 3>"$B/fd3"
+  [ "$(cat "$B/out")" = 1-1 ]
+  [ "$(cat "$B/fd3")" = via-listen ]
+}
+
+@test "the shim is not dumpable: /proc/<init>/exe of a created container is unreadable from inside" {
+  update_config "$B" '.process.args = ["sleep", "600"]'
+  hull create --bundle "$B" s1 </dev/null >/dev/null 2>&1
+  pid=$(hull state s1 | jq -r .pid)
+  # before start, the init is still hull's shim: it must be non-dumpable
+  [ "$(awk '/^Uid:/ {print $2}' /proc/$pid/status)" = 0 ]
+  run hull exec --user 1000 s1 cat /proc/1/exe
+  [ "$status" -ne 0 ]
+}
