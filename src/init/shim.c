@@ -38,6 +38,7 @@ static int make_namespaces(struct hull_init_args *a, struct hull_err **err) {
   if (join_namespaces(a, err) < 0) return -1;
   if (a->unshare_flags && unshare((int)a->unshare_flags) < 0)
     return hull_err_sys(err, "unshare namespaces (flags 0x%lx)", a->unshare_flags);
+  if ((a->unshare_flags & CLONE_NEWNET) && hull_ns_loopback_up(err) < 0) return -1;
   if (a->new_time_ns && hull_ns_new_time(a->spec->linux_.time_offsets, err) < 0) return -1;
   return 0;
 }

@@ -6,7 +6,9 @@
 #include <linux/nsfs.h>
 #include <sched.h>
 #include <string.h>
+#include <net/if.h>
 #include <sys/ioctl.h>
+#include <sys/socket.h>
 
 #ifndef CLONE_NEWTIME
 #define CLONE_NEWTIME 0x00000080
@@ -109,4 +111,15 @@ int hull_ns_new_time(const struct hull_time_offset offs[2], struct hull_err **er
   _cleanup_close_ int fd = open("/proc/self/ns/time_for_children", O_RDONLY | O_CLOEXEC);
   if (fd < 0) return hull_err_sys(err, "open /proc/self/ns/time_for_children");
   return hull_ns_join(fd, HULL_NS_TIME, err);
+}
+
+int hull_ns_loopback_up(struct hull_err **err) {
+  _cleanup_close_ int s = socket(AF_INET, SOCK_DGRAM | SOCK_CLOEXEC, 0);
+  if (s < 0) return hull_err_sys(err, "loopback: socket");
+  struct ifreq ifr = {0};
+  strcpy(ifr.ifr_name, "lo");
+  if (ioctl(s, SIOCGIFFLAGS, &ifr) < 0) return hull_err_sys(err, "loopback: get flags");
+  ifr.ifr_flags |= IFF_UP;
+  if (ioctl(s, SIOCSIFFLAGS, &ifr) < 0) return hull_err_sys(err, "loopback: set up");
+  return 0;
 }

@@ -28,4 +28,8 @@ char *hull_ns_format_time_offsets(const struct hull_time_offset offs[2]);
 /* In the shim: unshare a time namespace, write the offsets, enter it. */
 int hull_ns_new_time(const struct hull_time_offset offs[2], struct hull_err **err);
 
+/* Sets "lo" up in the current network namespace (a fresh netns has it
+ * down); a plain ioctl, so the shim needs no netlink. */
+int hull_ns_loopback_up(struct hull_err **err);
+
 #endif

@@ -99,14 +99,18 @@ static int init_state(struct hull_create_job *j, struct hull_err **err) {
 
 static int setup_cgroup(struct hull_create_job *j, struct hull_err **err) {
   const struct hull_linux *lx = &j->spec->linux_;
-  const struct hull_resources *res = lx->has_resources ? &lx->resources : NULL;
+  /* The config's resources with runc's device rules: its own, one per
+   * linux.devices node, and the defaults every container has. */
+  struct hull_resources res = {0};
+  if (lx->has_resources) res = lx->resources;
+  _cleanup_free_ struct hull_device_rule *rules = hull_cgroup_device_rules(lx, &res.n_devices);
+  res.devices = rules;
   j->cg = hull_cgroup_create(j->ctx->cgroup_manager, lx->cgroups_path, j->id, j->ctx->rootless,
-                             res, err);
+                             &res, err);
   if (j->cg == NULL) return -1;
   j->c->state->cgroup = hull_cgroup_serialize(j->cg);
   if (hull_container_save(j->c, err) < 0) return -1;
-  if (res && hull_cgroup_apply(j->cg, res, false, err) < 0) return -1;
-  return 0;
+  return hull_cgroup_apply(j->cg, &res, false, err);
 }
 
 /* LISTEN_FDS from systemd socket activation reach the container as
@@ -227,7 +231,11 @@ static int parent_sync(struct hull_create_job *j, struct hull_err **err) {
   if (hull_sync_send(j->sync_fd, HULL_SYNC_GO, NULL) < 0) return hull_err_sys(err, "sync: send");
   if (hull_sync_expect(j->sync_fd, HULL_SYNC_NS_READY, NULL, "create", err) < 0) return -1;
   struct hull_state *st = j->c->state;
-  if (st->netns_new) {
+  /* net/ only runs when networking is asked for: a new netns alone just
+   * gets its loopback up (done by the shim). */
+  bool want_net = j->opts->net_mode || hull_spec_annotation(j->spec, "run.hull.net") ||
+                  j->spec->linux_.n_net_devices > 0;
+  if (st->netns_new && want_net) {
     struct hull_net_ctx nctx = {.id = j->id, .state_root = j->ctx->root, .state_dir = j->c->dir,
                                 .net_mode = j->opts->net_mode, .pid = j->pid};
     st->net_setup = true; /* before: a partial setup is torn down too */
