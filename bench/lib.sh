@@ -72,11 +72,12 @@ make_bundles() {
   base_config
   for rt in $RUNTIMES; do
     bundle "$rt" default default
+    bundle "$rt" split "$BENCH_BASE"
     bundle "$rt" containerd containerd
     bundle "$rt" minimal minimal
-    bundle "$rt" sleeper default '.process.args = ["/bin/sleep", "1000000"]'
+    bundle "$rt" sleeper "$BENCH_BASE" '.process.args = ["/bin/sleep", "1000000"]'
     for ((i = 0; i < PAR; i++)); do
-      bundle "$rt" "par/$i" default
+      bundle "$rt" "par/$i" "$BENCH_BASE"
     done
   done
   NSFLAGS=$(jq -r '[.linux.namespaces[].type] | join(",")' "$WORK/spec/default.json")
@@ -95,6 +96,7 @@ write_env() {
     echo "state roots (--root): on a tmpfs, like /run"
     echo "default bundle: $SPEC_FROM, args /bin/true, busybox-static rootfs (read-only), namespaces $NSFLAGS"
     echo "minimal bundle: the default one without network namespace and without linux.resources (namespaces $NSFLAGS_MIN)"
+    echo "bundle of create/start/delete, exec and parallel: $BENCH_BASE"
     echo "containerd-style bundle: $SECCOMP_RULES seccomp rules ($SECCOMP_NAMES syscall names), $(jq '.linux.maskedPaths | length' "$WORK/spec/containerd.json") masked paths, $(jq '.linux.readonlyPaths | length' "$WORK/spec/containerd.json") read-only paths, $(jq '.mounts | length' "$WORK/spec/containerd.json") mounts"
     for rt in $RUNTIMES; do
       echo "$rt: $("${RT_BIN[$rt]}" --version 2>&1 | head -n1) ($("${RT_BIN[$rt]}" --version 2>&1 | grep -m1 '^commit' || true))"
@@ -210,7 +212,7 @@ wait_stopped() {
 # 2: the same split into create, start, delete.
 step_split() {
   local rt=$1 i=$2 id=s-$1-$2
-  tick_rt create "$rt $i" "$rt" create --bundle "$WORK/b/$rt/default" "$id" || return 1
+  tick_rt create "$rt $i" "$rt" create --bundle "$WORK/b/$rt/split" "$id" || return 1
   tick_rt start "$rt $i" "$rt" start "$id" || return 1
   wait_stopped "$rt" "$id" || return 1
   tick_rt delete "$rt $i" "$rt" delete "$id"

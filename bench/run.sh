@@ -16,6 +16,8 @@
 #   --no-install  do not apt-get the tools (runc crun hyperfine gnuplot ...)
 #   --out DIR     where raw data, table and plots go (default bench/results)
 #   --no-readme   do not rewrite the results section of bench/README.md
+#   --base B      bundle for create/start/delete, exec and parallel:
+#                 default (the default) or minimal (no netns, no resources)
 #   --profile     measure nothing: strace -c, strace -tt and perf stat of one
 #                 `run` per runtime and bundle, into OUT/profile/summary.md
 #
@@ -42,6 +44,7 @@ INSTALL=1
 OUT=$BENCH_DIR/results
 README=1
 PROFILE=0
+BENCH_BASE=default
 
 while [ $# -gt 0 ]; do
   case $1 in
@@ -54,6 +57,7 @@ while [ $# -gt 0 ]; do
     --out) OUT=$2; shift 2 ;;
     --no-readme) README=0; shift ;;
     --profile) PROFILE=1; shift ;;
+    --base) BENCH_BASE=$2; shift 2 ;;
     -h | --help) sed -n '2,/^set -euo/p' "$0" | sed '$d; s/^# \{0,1\}//'; exit 0 ;;
     *) echo "run.sh: unknown option $1" >&2; exit 2 ;;
   esac
@@ -149,10 +153,12 @@ if [ -z "${HULL_BENCH_INSIDE:-}" ]; then
   [ -n "$RUNTIMES" ] && args+=(-r "$RUNTIMES")
   [ "$README" -eq 0 ] && args+=(--no-readme)
   [ "$PROFILE" -eq 1 ] && args+=(--profile)
+  args+=(--base "$BENCH_BASE")
   exec unshare -m --propagation private "$0" "${args[@]}"
 fi
 
 # ---- inside the private mount namespace ------------------------------------
+case $BENCH_BASE in default | minimal) ;; *) die "--base: default or minimal, not $BENCH_BASE" ;; esac
 [ "$(readlink /proc/self/ns/mnt)" != "$HULL_BENCH_OUTER_NS" ] ||
   die "not in a private mount namespace: refusing to mount anything"
 CACHE=$HULL_BENCH_CACHE
