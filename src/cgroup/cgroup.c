@@ -131,14 +131,22 @@ struct hull_cgroup *hull_cgroup_create(const char *manager, const char *cgroups_
 int hull_cgroup_apply(struct hull_cgroup *cg, const struct hull_resources *res, bool update,
                       struct hull_err **err) {
   if (res == NULL) return 0;
-  switch (cg->mode) {
-  case HULL_CGROUP_V1: return hull_cg_v1_apply(cg, res, update, err);
-  case HULL_CGROUP_V2: return hull_cg_v2_apply(cg, res, update, err);
-  default:
-    if (update && resources_ask_limits(res))
-      return hull_err_set(err, ENOTSUP, "update: the container runs without cgroups");
-    return 0;
+  if (cg->mode == HULL_CGROUP_V1 || cg->mode == HULL_CGROUP_V2) {
+    /* Devices: default deny, the config's rules, then the defaults every
+     * container needs (runc does the same). An update without rules
+     * leaves them alone. */
+    struct hull_resources eff = *res;
+    _cleanup_free_ struct hull_device_rule *rules = NULL;
+    if (!update || res->n_devices) {
+      rules = hull_cg_effective_rules(res->devices, res->n_devices, &eff.n_devices);
+      eff.devices = rules;
+    }
+    return cg->mode == HULL_CGROUP_V1 ? hull_cg_v1_apply(cg, &eff, update, err)
+                                     : hull_cg_v2_apply(cg, &eff, update, err);
   }
+  if (update && resources_ask_limits(res))
+    return hull_err_set(err, ENOTSUP, "update: the container runs without cgroups");
+  return 0;
 }
 
 int hull_cgroup_fd(struct hull_cgroup *cg) {

@@ -27,11 +27,14 @@ struct hull_cgroup *hull_cgroup_create(const char *manager, const char *cgroups_
                                        const struct hull_resources *res,
                                        struct hull_err **err);
 /* The device rules to pass in resources->devices, as runc builds them:
- * the config's linux.resources.devices (or a deny-all when it has none),
- * an allow rule for each linux.devices node, then the defaults every
+ * deny all, the config's linux.resources.devices, an allow rule for each
+ * linux.devices node (so hull can create them), then the defaults every
  * container gets (null, zero, full, random, urandom, tty, ptmx, pts,
  * mknod of any). lx may be NULL. Returns a malloc'd array of *n rules.
- * With no rules at all, apply leaves the device controller untouched. */
+ * apply itself always adds deny-all before and the defaults after the
+ * given rules (at create even when there are none; at update only when
+ * rules are given), so passing linux.resources as is works too, except
+ * for linux.devices nodes outside the defaults. */
 struct hull_device_rule *hull_cgroup_device_rules(const struct hull_linux *lx, size_t *n);
 /* create makes the cgroup only; apply(res, false) then writes the limits. */
 

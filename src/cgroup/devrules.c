@@ -18,13 +18,24 @@ static const struct hull_device_rule defaults[] = {
     {true, 'c', 5, 2, "rwm"},    /* ptmx */
 };
 
+struct hull_device_rule *hull_cg_effective_rules(const struct hull_device_rule *rules, size_t n,
+                                                size_t *out_n) {
+  size_t nd = sizeof(defaults) / sizeof(defaults[0]);
+  struct hull_device_rule *out = hull_xcalloc(n + nd + 1, sizeof(*out));
+  /* Default deny whatever the config starts with, as runc. */
+  out[0] = (struct hull_device_rule){false, 'a', -1, -1, "rwm"};
+  if (n) memcpy(out + 1, rules, n * sizeof(*rules));
+  memcpy(out + 1 + n, defaults, sizeof(defaults));
+  *out_n = 1 + n + nd;
+  return out;
+}
+
 struct hull_device_rule *hull_cgroup_device_rules(const struct hull_linux *lx, size_t *n) {
   size_t nd = sizeof(defaults) / sizeof(defaults[0]);
   size_t nr = lx ? lx->resources.n_devices : 0, ns = lx ? lx->n_devices : 0;
   struct hull_device_rule *out = hull_xcalloc(nr + ns + nd + 1, sizeof(*out));
   size_t k = 0;
-  /* No rules in the config still means default deny. */
-  if (nr == 0) out[k++] = (struct hull_device_rule){false, 'a', -1, -1, "rwm"};
+  out[k++] = (struct hull_device_rule){false, 'a', -1, -1, "rwm"};
   for (size_t i = 0; i < nr; i++) out[k++] = lx->resources.devices[i];
   for (size_t i = 0; i < ns; i++) {
     const struct hull_device *d = &lx->devices[i];

@@ -79,6 +79,11 @@ void hull_cg_devprog_free(struct hull_cg_devprog *p);
  * (hull's previous one), so an update replaces the rules in one step. */
 int hull_cg_devprog_attach(int cgroup_fd, const struct hull_cg_devprog *p, struct hull_err **err);
 
+/* What apply writes for devices: deny all, the given rules, then the
+ * defaults every container gets (devrules.c). */
+struct hull_device_rule *hull_cg_effective_rules(const struct hull_device_rule *rules, size_t n,
+                                                size_t *out_n);
+
 /* ---- undoable writes (journal.c) ------------------------------------- */
 struct hull_cg_journal_entry {
   char *dir, *name, *old;

@@ -141,13 +141,12 @@ static void dev_str(char *buf, size_t size, int64_t major, int64_t minor) {
   snprintf(buf, size, "%s:%s", ma, mi);
 }
 
-/* Default deny, then the rules in order (later rules win). No rules: the
- * device controller is left as it is (the runtime passes the full list
- * from hull_cgroup_device_rules, defaults included). */
+/* Default deny, then the rules in order (later rules win). No rules (an
+ * update that does not touch devices): left as it is. */
 static int v1_devices(struct hull_cgroup *cg, struct hull_cg_journal *j, const struct hull_resources *r,
                       struct hull_err **err) {
   if (r->n_devices == 0) return 0;
-  const char *d = need(cg, "devices", r->n_devices > 0);
+  const char *d = need(cg, "devices", false); /* defaults are always there */
   if (d == NULL) return 0;
   if (hull_cg_set(j, d, "devices.deny", "a", err) < 0) return -1;
   for (size_t i = 0; i < r->n_devices; i++) {

@@ -155,8 +155,7 @@ static int v2_unified(const char *d, struct hull_cg_journal *j, const struct hul
   return 0;
 }
 
-/* No rules: no program (the runtime passes the full list from
- * hull_cgroup_device_rules, defaults included). */
+/* No rules (an update that does not touch devices): left as it is. */
 static int v2_devices(struct hull_cgroup *cg, const struct hull_resources *r, struct hull_err **err) {
   if (r->n_devices == 0) return 0;
   int fd = hull_cgroup_fd(cg);

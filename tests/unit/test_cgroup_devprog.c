@@ -173,12 +173,23 @@ static void test_container_rules(void **state) {
   lx.devices = nodes;
   lx.n_devices = 2;
   struct hull_device_rule *all = hull_cgroup_device_rules(&lx, &n);
-  assert_int_equal(n, 2 + 1 + 10);
+  assert_int_equal(n, 1 + 2 + 1 + 10);
   assert_int_equal(decide(all, n, 'c', 10, 229, "rw"), 1);
   assert_int_equal(decide(all, n, 'b', 7, 0, "r"), 1);
   assert_int_equal(decide(all, n, 'b', 7, 0, "w"), 0);
   assert_int_equal(decide(all, n, 'c', 1, 9, "r"), 1);
   free(all);
+  /* what apply writes: deny all, the given rules, the defaults */
+  struct hull_device_rule *eff = hull_cg_effective_rules(cfg + 1, 1, &n);
+  assert_int_equal(n, 1 + 1 + 10);
+  assert_int_equal(decide(eff, n, 'b', 7, 0, "r"), 1);
+  assert_int_equal(decide(eff, n, 'b', 8, 0, "r"), 0);
+  assert_int_equal(decide(eff, n, 'c', 1, 5, "rwm"), 1);
+  free(eff);
+  eff = hull_cg_effective_rules(NULL, 0, &n);
+  assert_int_equal(decide(eff, n, 'c', 1, 3, "rw"), 1);
+  assert_int_equal(decide(eff, n, 'c', 10, 229, "rw"), 0);
+  free(eff);
 }
 
 int main(void) {
