@@ -157,7 +157,8 @@ static int on_end_array(void *ctx) {
   yajl_val v = f->node;
   v->u.array.len = len;
   v->u.array.values = arena_alloc(b->doc, (len ? len : 1) * sizeof(yajl_val));
-  memcpy(v->u.array.values, b->scratch + f->start, len * sizeof(yajl_val));
+  if (len) /* scratch is still NULL when nothing was ever pushed */
+    memcpy(v->u.array.values, b->scratch + f->start, len * sizeof(yajl_val));
   b->n = f->start;
   return add(b, v);
 }

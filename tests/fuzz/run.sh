@@ -28,5 +28,7 @@ done
 ./hull spec --rootless --bundle "$CORPUS" 2>/dev/null && mv "$CORPUS/config.json" "$CORPUS/rootless.json" || true
 # detect_leaks is on by default with ASan; -rss_limit keeps a runaway input
 # from eating the shared machine.
+# UBSan reports are findings too: stop on the first one like on a crash.
+export UBSAN_OPTIONS="halt_on_error=1:print_stacktrace=1${UBSAN_OPTIONS:+:$UBSAN_OPTIONS}"
 exec ./tests/fuzz/fuzz_config -max_total_time="$SECS" -rss_limit_mb=1024 \
   -max_len=65536 -print_final_stats=1 "$CORPUS"
