@@ -103,3 +103,33 @@ MOUNTS='awk "{for(i=1;i<=NF;i++) if(\$i==\"-\") print \$5, \$(i+1), \$6}" /proc/
   hull delete "$ID"
   [ ! -e "$HULL_TEST_ROOT/$ID" ]
 }
+
+@test "hull run: with a terminal, /dev/console is the container's pty" {
+  update_config "$BUNDLE" '.process.terminal = true | .process.args = ["sh", "-c", "stat -c \"console %F %t\" /dev/console; [ -t 1 ] && echo is-a-tty"]'
+  "$HULL_BUILDDIR/tests/integration/recvtty" "$BUNDLE/tty.sock" "" >"$BUNDLE/tty.out" &
+  rpid=$!
+  for i in $(seq 100); do [ -S "$BUNDLE/tty.sock" ] && break; sleep 0.05; done
+  hull run -d --console-socket "$BUNDLE/tty.sock" --bundle "$BUNDLE" "$ID" </dev/null >/dev/null 2>&1
+  wait "$rpid"
+  grep -q "console character special file 88" "$BUNDLE/tty.out"
+  grep -q "is-a-tty" "$BUNDLE/tty.out"
+}
+
+@test "hull run: a user namespace mapped to 100000: devices bound, sysfs read-only, masks applied" {
+  # the mapped root must reach the rootfs: bats' tmp dirs are 0700
+  USERNS_DIR=$(mktemp -d /tmp/hull-storage-userns.XXXXXX)
+  chmod 755 "$USERNS_DIR"
+  remove_test_cgroups "$BUNDLE"
+  BUNDLE=$USERNS_DIR/bundle
+  make_bundle "$BUNDLE"
+  update_config "$BUNDLE" '.linux.namespaces |= map(select(.type != "network")) | .linux.namespaces += [{"type": "user"}]
+    | .linux.uidMappings = [{"containerID": 0, "hostID": 100000, "size": 65536}]
+    | .linux.gidMappings = [{"containerID": 0, "hostID": 100000, "size": 65536}]'
+  run_in "$MOUNTS | grep -E '^/(sys|dev/null) '; stat -c '%F %t:%T' /dev/null /proc/timer_list; touch /sys/x 2>&1; true"
+  rm -rf "$USERNS_DIR"
+  [ "$status" -eq 0 ]
+  [[ "$output" == *"/sys sysfs ro,nosuid,nodev,noexec"* ]]
+  [[ "$output" == *"/dev/null devtmpfs"* ]]
+  [[ "$output" == *"character special file 1:3"* ]]
+  [[ "$output" == *"/sys/x: Read-only file system"* ]]
+}
