@@ -14,7 +14,9 @@ PKGS=${HULL_VM_PKGS:-"bash bats busybox-static coreutils diffutils findutils gre
 mawk sed util-linux mount iproute2 jq procps psmisc libcap2-bin"}
 
 die() { echo "initramfs.sh: $*" >&2; exit 1; }
-key=$(cat "$0" "$here/guest-init" "$here/guest-run" "$cache/kernel/version" | cksum | cut -d' ' -f1)
+# Keyed on these scripts, the kernel and the versions of the packages copied.
+key=$({ cat "$0" "$here/guest-init" "$here/guest-run" "$cache/kernel/version"
+  dpkg-query -W $PKGS 2>/dev/null; } | cksum | cut -d' ' -f1)
 [ -s "$cache/base.cpio" ] && [ "$(cat "$cache/base.key" 2>/dev/null)" = "$key" ] && exit 0
 
 command -v busybox >/dev/null || die "busybox not found: apt-get install busybox-static"

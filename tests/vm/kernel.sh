@@ -37,8 +37,14 @@ mkdir -p "$dl"
 deb=$(ls "$dl/${pkg}"_*.deb 2>/dev/null | head -n 1 || true)
 if [ -z "$deb" ]; then
   # _apt cannot write into a root-owned build dir; apt falls back to root.
-  (cd "$dl" && apt-get download -q "$pkg" >/dev/null 2>&1) ||
-    die "apt-get download $pkg failed"
+  # Stale package lists name a version the archive has dropped: refresh
+  # them once and resolve again.
+  if ! (cd "$dl" && apt-get download -q "$pkg" >/dev/null 2>&1); then
+    apt-get update -qq >/dev/null 2>&1 || true
+    pkg=$(find_pkg)
+    [ -n "$pkg" ] || die "cannot resolve linux-image-amd64 after apt-get update"
+    (cd "$dl" && apt-get download -q "$pkg" >&2) || die "apt-get download $pkg failed"
+  fi
   deb=$(ls "$dl/${pkg}"_*.deb | head -n 1)
 fi
 

@@ -68,7 +68,7 @@ t1=$(date +%s.%N)
 # Serial 1: the results -> results.log. quiet keeps the console small.
 timeout -k 10 "${HULL_VM_TIMEOUT:-900}" "$qemu" \
   -nodefaults -no-user-config -display none -no-reboot \
-  -accel "${HULL_VM_ACCEL:-tcg}" -cpu max -smp "${HULL_VM_JOBS:-2}" -m "${HULL_VM_MEM:-2048}" \
+  -accel "${HULL_VM_ACCEL:-tcg}" -cpu "${HULL_VM_CPU:-max}" -smp "${HULL_VM_JOBS:-2}" -m "${HULL_VM_MEM:-2048}" \
   -kernel "$cache/kernel/vmlinux" -initrd "$run/initrd.cpio" \
   -append "console=ttyS0 quiet loglevel=3 reboot=t panic=-1 random.trust_cpu=on systemd.unified_cgroup_hierarchy=1 cgroup_no_v1=all hullvm.jobs=${HULL_VM_JOBS:-2} ${HULL_VM_APPEND:-}" \
   -serial "file:$run/console.log" -serial "file:$run/results.log" \

@@ -53,3 +53,20 @@ teardown() {
   ip link del hvm-smokebr
   ip link del hvm-smoke0
 }
+
+@test "vm: hull runs a busybox container in a v2 cgroup under /hull-test" {
+  BUNDLE=$BATS_TEST_TMPDIR/bundle
+  ID=vmsmoke-$$-$RANDOM
+  make_bundle "$BUNDLE"
+  # Host network (veth setup is the net module's business, not this smoke
+  # test's), no cgroup namespace so the container sees its real path, and
+  # no device rules (the device program is the cgroup suite's business).
+  update_config "$BUNDLE" '.process.args = ["sh", "-c", "cat /proc/self/cgroup; echo hello from the vm"]
+    | .linux.namespaces |= map(select(.type != "network" and .type != "cgroup"))
+    | del(.linux.resources.devices)'
+  run hull run --bundle "$BUNDLE" "$ID"
+  echo "$output"
+  [ "$status" -eq 0 ]
+  [[ "$output" == *"hello from the vm"* ]]
+  [[ "$output" == *"0::/hull-test/$(cat "$BUNDLE/.cgname")"* ]]
+}
