@@ -109,7 +109,7 @@ teardown() { cg2_teardown; }
 @test "cg2 containers: events --stats shows live numbers" {
   require_controller pids
   require_controller memory
-  bundle "$B" '["sh","-c","sleep 1000 & sleep 1000"]' '{"pids": {"limit": 50}}'
+  bundle "$B" '["sh","-c","sleep 1000 & sleep 1000 & wait"]' '{"pids": {"limit": 50}}'
   create_ctr "$B"
   hull start "$CTR"
   for _ in $(seq 50); do [ "$(cat $CGDIR/pids.current)" -ge 3 ] && break; sleep 0.1; done
