@@ -23,4 +23,6 @@ static int run(struct hull_global *g, int argc, char **argv) {
 }
 
 const struct hull_cmd hull_cmd_delete = {"delete", "delete a container", "[command options] <container-id>",
-                                         NULL, options, run};
+                                         "Removes a stopped or created container: its processes, cgroup, network and state. "
+                                         "A running or paused one needs --force; --force on an absent container exits 0.",
+                                         options, run};

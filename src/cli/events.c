@@ -59,4 +59,6 @@ static int run(struct hull_global *g, int argc, char **argv) {
 }
 
 const struct hull_cmd hull_cmd_events = {"events", "display container events and stats",
-                                         "[command options] <container-id>", NULL, options, run};
+                                         "[command options] <container-id>",
+                                         "Prints {\"type\":\"stats\",\"id\":..,\"data\":{..}} lines, and "
+                                         "{\"type\":\"oom\"} when the OOM killer strikes.", options, run};

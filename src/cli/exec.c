@@ -133,4 +133,7 @@ static int run(struct hull_global *g, int argc, char **argv) {
 
 const struct hull_cmd hull_cmd_exec = {
     "exec", "run a new process inside a container",
-    "[command options] <container-id> [command [args...]]", NULL, options, run};
+    "[command options] <container-id> [command [args...]]",
+    "Joins every namespace and the cgroup of the container. --process takes an OCI "
+    "process object; otherwise the container's process is used with the flags on top. "
+    "--cap adds to the bounding, effective and permitted sets only.", options, run};

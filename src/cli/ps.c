@@ -110,5 +110,7 @@ static int run(struct hull_global *g, int argc, char **argv) {
 }
 
 const struct hull_cmd hull_cmd_ps = {"ps", "list the processes of a container",
-                                     "[command options] <container-id> [ps options]", NULL,
+                                     "[command options] <container-id> [ps options]",
+                                     "--format json prints a bare JSON array of host pids; the table runs the "
+                                     "host's ps (default -ef) and keeps the container's lines.",
                                      options, run};

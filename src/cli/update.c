@@ -119,4 +119,5 @@ static int run(struct hull_global *g, int argc, char **argv) {
 }
 
 const struct hull_cmd hull_cmd_update = {"update", "update the resource limits of a container",
-                                         "[command options] <container-id>", NULL, options, run};
+                                         "[command options] <container-id>",
+                                         "--resources takes a LinuxResources JSON object (- for stdin).", options, run};
