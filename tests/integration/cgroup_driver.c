@@ -14,7 +14,7 @@
  * --oom-kill-disable --kernel --shares --quota --period --rt-runtime
  * --rt-period --cpus --mems --pids --blkio-weight --device
  * allow|deny:TYPE:MAJOR:MINOR:ACCESS --unified KEY=VALUE
- * --throttle-read-bps MAJ:MIN:RATE. */
+ * --throttle-read-bps MAJ:MIN:RATE --burst --idle --hugetlb SIZE:LIMIT. */
 #include "cgroup/internal.h"
 
 #include <errno.h>
@@ -68,6 +68,15 @@ static void add_throttle(struct hull_resources *r, const char *s) {
   (*t)[(*n)++] = (struct hull_throttle_device){ma, mi, rate};
 }
 
+/* SIZE:LIMIT, e.g. 2MB:4194304 */
+static void add_hugetlb(struct hull_resources *r, const char *s) {
+  const char *c = strchr(s, ':');
+  if (c == NULL) exit(2);
+  r->hugepage_limits = realloc(r->hugepage_limits, (r->n_hugepage_limits + 1) * sizeof(*r->hugepage_limits));
+  r->hugepage_limits[r->n_hugepage_limits++] = (struct hull_hugepage_limit){strndup(s, (size_t)(c - s)),
+                                                                           (uint64_t)num(c + 1)};
+}
+
 /* Parses resource options from argv[optind...]; returns the update flag. */
 static bool parse_res(int argc, char **argv, struct hull_resources *r) {
   static const struct option opts[] = {
@@ -75,7 +84,8 @@ static bool parse_res(int argc, char **argv, struct hull_resources *r) {
       {"oom-kill-disable", 0, 0, 'O'}, {"kernel", 1, 0, 'K'}, {"shares", 1, 0, 's'}, {"quota", 1, 0, 'q'},
       {"period", 1, 0, 'p'}, {"rt-runtime", 1, 0, 'r'}, {"rt-period", 1, 0, 't'}, {"cpus", 1, 0, 'c'},
       {"mems", 1, 0, 'm'}, {"pids", 1, 0, 'P'}, {"blkio-weight", 1, 0, 'b'}, {"device", 1, 0, 'd'},
-      {"unified", 1, 0, 'u'}, {"throttle-read-bps", 1, 0, 'T'}, {"update", 0, 0, 'U'}, {0, 0, 0, 0}};
+      {"unified", 1, 0, 'u'}, {"throttle-read-bps", 1, 0, 'T'}, {"update", 0, 0, 'U'},
+      {"burst", 1, 0, 'B'}, {"idle", 1, 0, 'I'}, {"hugetlb", 1, 0, 'H'}, {0, 0, 0, 0}};
   bool update = false;
   int c;
   while ((c = getopt_long(argc, argv, "", opts, NULL)) != -1) {
@@ -99,6 +109,9 @@ static bool parse_res(int argc, char **argv, struct hull_resources *r) {
     case 'u': add_unified(r, optarg); break;
     case 'T': add_throttle(r, optarg); break;
     case 'U': update = true; break;
+    case 'B': r->cpu.has_burst = true, r->cpu.burst = (uint64_t)num(optarg); break;
+    case 'I': r->cpu.has_idle = true, r->cpu.idle = num(optarg); break;
+    case 'H': add_hugetlb(r, optarg); break;
     default: exit(2);
     }
   }

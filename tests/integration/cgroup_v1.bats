@@ -138,6 +138,20 @@ dir_of() { awk -v c="$1" '$2 ~ "(^|,)"c"(,|$)" { print $3 }' "$ST"; }
   [ "$(cat $d/cpu.cfs_period_us)" = 10000 ]
 }
 
+@test "v1: cfs burst and cpu.idle read back, pagesize validated" {
+  "$DRIVER" create "$ST" "$CG" --quota 50000 --period 100000 --burst 10000 --idle 1
+  d=$(dir_of cpu)
+  [ "$(cat $d/cpu.cfs_burst_us)" = 10000 ]
+  [ "$(cat $d/cpu.idle)" = 1 ]
+  run "$DRIVER" apply "$ST" --update --hugetlb 2MB/../x:1
+  if [ -d /sys/fs/cgroup/hugetlb ]; then
+    [ "$status" -ne 0 ]
+  else
+    # no hugetlb hierarchy here: a warning, nothing written
+    [[ "$output" == *"no hugetlb hierarchy"* ]]
+  fi
+}
+
 @test "v1: cfs quota throttles a busy loop (nr_throttled moves)" {
   "$DRIVER" create "$ST" "$CG" --quota 10000 --period 100000
   gated "$BATS_TEST_TMPDIR/gate" sh -c 'i=0; while [ $i -lt 200000 ]; do i=$((i+1)); done'

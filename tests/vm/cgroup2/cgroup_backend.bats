@@ -64,6 +64,23 @@ drv() { "$CG_DRIVER" "$@"; }
   fi
 }
 
+@test "cg2 backend: cpu burst and idle, hugetlb limits read back" {
+  require_controller cpu
+  drv create "$ST" "$CG" --quota 50000 --period 100000 --burst 10000
+  [ "$(cat $CGDIR/cpu.max.burst)" = 10000 ]
+  if [ -f $CGDIR/cpu.idle ]; then
+    drv apply "$ST" --update --idle 1
+    [ "$(cat $CGDIR/cpu.idle)" = 1 ]
+  fi
+  if grep -qw hugetlb /sys/fs/cgroup/cgroup.controllers && [ -f $CGDIR/hugetlb.2MB.max ]; then
+    drv apply "$ST" --update --hugetlb 2MB:4194304
+    [ "$(cat $CGDIR/hugetlb.2MB.max)" = 4194304 ]
+  fi
+  run drv apply "$ST" --update --hugetlb 2MB/../x:1
+  [ "$status" -ne 0 ]
+  [[ "$output" == *pageSize* ]]
+}
+
 @test "cg2 backend: io weight converted (or bfq as is)" {
   require_controller io
   drv create "$ST" "$CG" --blkio-weight 500
