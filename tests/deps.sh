@@ -3,8 +3,8 @@
 # Idempotent and quiet when everything is there already.
 set -e
 PKGS="autoconf automake libtool pkg-config make gcc clang libseccomp-dev libcap-dev
-libyajl-dev libmnl-dev libcmocka-dev bats busybox-static iproute2 util-linux jq
-qemu-system-x86 procps psmisc libcap2-bin"
+libyajl-dev libmnl-dev libnftnl-dev libcmocka-dev bats busybox-static iproute2 util-linux jq
+qemu-system-x86 procps psmisc libcap2-bin nftables passt slirp4netns"
 [ -n "$HULL_EXTRA_PKGS" ] && PKGS="$PKGS $HULL_EXTRA_PKGS"
 missing=""
 for p in $PKGS; do
