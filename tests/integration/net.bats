@@ -240,7 +240,9 @@ make_outside() {
   local www=$BATS_TEST_TMPDIR/www
   mkdir -p "$www"
   echo hello-from-container >"$www/index.html"
-  in_ctr "$a" busybox httpd -f -p 80 -h "$www" &
+  # nsenter directly (not through a function, which would fork a subshell)
+  # so that $! is the server and teardown kills it
+  nsenter -t "$a" -n busybox httpd -f -p 80 -h "$www" &
   PIDS+=($!)
   local out=
   for _ in $(seq 1 50); do
