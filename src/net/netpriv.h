@@ -128,6 +128,18 @@ struct nlmsghdr *hull_nl_addr_new(void *buf, uint32_t seq, int ifindex,
                                   const struct hull_ip *ip, unsigned prefixlen);
 struct nlmsghdr *hull_nl_route_default(void *buf, uint32_t seq, int ifindex,
                                        const struct hull_ip *gateway);
+/* RTM_GETADDR dump of every address (no ack: the dump ends with DONE). */
+struct nlmsghdr *hull_nl_addr_dump(void *buf, uint32_t seq);
+
+/* One address of a link, as linux.netDevices keeps it across the move. */
+struct hull_nl_addr {
+  struct hull_ip ip;
+  unsigned prefixlen;
+};
+/* From one RTM_NEWADDR message: 1 and *out when it is an address of
+ * ifindex that the runtime-spec says survives the move (IFA_F_PERMANENT,
+ * global scope RT_SCOPE_UNIVERSE), 0 for any other message. */
+int hull_nl_addr_keep(const struct nlmsghdr *nlh, int ifindex, struct hull_nl_addr *out);
 
 /* ---- rtnetlink socket (rtnl.c) ------------------------------------------- */
 struct hull_rtnl;
@@ -143,6 +155,9 @@ uint32_t hull_rtnl_seq(struct hull_rtnl *r);
 int hull_rtnl_talk(struct hull_rtnl *r, struct nlmsghdr *nlh, struct hull_err **err);
 /* ifindex by name; 0 with ENODEV when absent (err set). */
 int hull_rtnl_ifindex(struct hull_rtnl *r, const char *name, struct hull_err **err);
+/* The kept addresses (hull_nl_addr_keep) of link ifindex; *out malloc'd. */
+int hull_rtnl_addrs(struct hull_rtnl *r, int ifindex, struct hull_nl_addr **out, size_t *n,
+                    struct hull_err **err);
 /* Deletes a link; absent is fine. */
 int hull_rtnl_link_del(struct hull_rtnl *r, const char *name, struct hull_err **err);
 

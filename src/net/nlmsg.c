@@ -123,3 +123,44 @@ struct nlmsghdr *hull_nl_route_default(void *buf, uint32_t seq, int ifindex,
   mnl_attr_put_u32(nlh, RTA_OIF, (uint32_t)ifindex);
   return nlh;
 }
+
+struct nlmsghdr *hull_nl_addr_dump(void *buf, uint32_t seq) {
+  struct nlmsghdr *nlh = mnl_nlmsg_put_header(buf);
+  nlh->nlmsg_type = RTM_GETADDR;
+  nlh->nlmsg_flags = NLM_F_REQUEST | NLM_F_DUMP;
+  nlh->nlmsg_seq = seq;
+  struct ifaddrmsg *ifa = mnl_nlmsg_put_extra_header(nlh, sizeof(*ifa));
+  ifa->ifa_family = AF_UNSPEC;
+  return nlh;
+}
+
+static int addr_attr_cb(const struct nlattr *a, void *data) {
+  const struct nlattr **tb = data;
+  uint16_t type = mnl_attr_get_type(a);
+  if (mnl_attr_type_valid(a, IFA_MAX) > 0) tb[type] = a;
+  return MNL_CB_OK;
+}
+
+int hull_nl_addr_keep(const struct nlmsghdr *nlh, int ifindex, struct hull_nl_addr *out) {
+  if (nlh->nlmsg_type != RTM_NEWADDR || nlh->nlmsg_len < NLMSG_LENGTH(sizeof(struct ifaddrmsg)))
+    return 0;
+  const struct ifaddrmsg *ifa = mnl_nlmsg_get_payload(nlh);
+  if ((int)ifa->ifa_index != ifindex || ifa->ifa_scope != RT_SCOPE_UNIVERSE) return 0;
+  if (ifa->ifa_family != AF_INET && ifa->ifa_family != AF_INET6) return 0;
+  const struct nlattr *tb[IFA_MAX + 1] = {0};
+  if (mnl_attr_parse(nlh, sizeof(*ifa), addr_attr_cb, tb) < 0) return 0;
+  /* IFA_FLAGS (32 bits) supersedes the 8-bit ifa_flags when present */
+  uint32_t flags = tb[IFA_FLAGS] && mnl_attr_get_payload_len(tb[IFA_FLAGS]) >= 4
+                       ? mnl_attr_get_u32(tb[IFA_FLAGS]) : ifa->ifa_flags;
+  if (!(flags & IFA_F_PERMANENT)) return 0;
+  /* IFA_LOCAL is the interface's own address; IFA_ADDRESS the peer on
+   * point-to-point links (and the same as IFA_LOCAL otherwise) */
+  const struct nlattr *a = tb[IFA_LOCAL] ? tb[IFA_LOCAL] : tb[IFA_ADDRESS];
+  size_t len = hull_ip_bytes(ifa->ifa_family);
+  if (a == NULL || mnl_attr_get_payload_len(a) != len) return 0;
+  memset(out, 0, sizeof(*out));
+  out->ip.family = ifa->ifa_family;
+  memcpy(out->ip.a, mnl_attr_get_payload(a), len);
+  out->prefixlen = ifa->ifa_prefixlen;
+  return 1;
+}

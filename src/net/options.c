@@ -254,3 +254,29 @@ char *hull_net_resolv_conf(const struct hull_ip *dns, size_t n) {
   }
   return out;
 }
+
+static const char *mode_name(const struct hull_spec *spec, const struct hull_net_ctx *ctx) {
+  return ctx->net_mode ? ctx->net_mode : hull_net_annotation(spec, ANN);
+}
+
+int hull_net_check(const struct hull_spec *spec, const struct hull_net_ctx *ctx,
+                   enum hull_net_ns ns, struct hull_err **err) {
+  struct hull_net_opts o;
+  if (hull_net_opts_parse(spec, ctx->net_mode, &o, err) < 0) return -1;
+  enum hull_net_kind kind = o.kind;
+  hull_net_opts_free(&o);
+  if (kind != HULL_NET_NONE && ns != HULL_NET_NS_NEW)
+    return hull_err_set(err, EINVAL, "%s %s: needs a new network namespace (a \"network\" "
+                        "entry without a path in linux.namespaces)",
+                        ctx->net_mode ? "--net" : ANN, mode_name(spec, ctx));
+  if (spec->has_linux && spec->linux_.n_net_devices > 0 && ns == HULL_NET_NS_HOST)
+    return hull_err_set(err, EINVAL, "linux.netDevices: needs a network namespace of the "
+                        "container's own (a \"network\" entry in linux.namespaces)");
+  return 0;
+}
+
+bool hull_net_wanted(const struct hull_spec *spec, const struct hull_net_ctx *ctx) {
+  if (spec->has_linux && spec->linux_.n_net_devices > 0) return true;
+  const char *m = mode_name(spec, ctx);
+  return m != NULL && *m != '\0' && strcmp(m, "none") != 0;
+}

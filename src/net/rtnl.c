@@ -132,6 +132,36 @@ int hull_rtnl_ifindex(struct hull_rtnl *r, const char *name, struct hull_err **e
   return index;
 }
 
+struct addrs_job {
+  int ifindex;
+  struct hull_nl_addr *v;
+  size_t n;
+};
+
+static int addrs_cb(const struct nlmsghdr *nlh, void *data) {
+  struct addrs_job *j = data;
+  struct hull_nl_addr a;
+  if (hull_nl_addr_keep(nlh, j->ifindex, &a) == 1) {
+    j->v = hull_xrealloc(j->v, (j->n + 1) * sizeof(*j->v));
+    j->v[j->n++] = a;
+  }
+  return MNL_CB_OK;
+}
+
+int hull_rtnl_addrs(struct hull_rtnl *r, int ifindex, struct hull_nl_addr **out, size_t *n,
+                    struct hull_err **err) {
+  char buf[HULL_NL_BUFSIZE];
+  struct addrs_job j = {.ifindex = ifindex};
+  int rc = exchange(r, hull_nl_addr_dump(buf, hull_rtnl_seq(r)), addrs_cb, &j);
+  if (rc < 0) {
+    free(j.v);
+    return hull_err_set(err, -rc, "netlink RTM_GETADDR (dump)");
+  }
+  *out = j.v;
+  *n = j.n;
+  return 0;
+}
+
 int hull_rtnl_link_del(struct hull_rtnl *r, const char *name, struct hull_err **err) {
   char buf[HULL_NL_BUFSIZE];
   int rc = exchange(r, hull_nl_link_del(buf, hull_rtnl_seq(r), name), NULL, NULL);

@@ -121,27 +121,42 @@ static int setup_veth(const struct hull_net_opts *o, const struct hull_net_ctx *
   return 0;
 }
 
-/* linux.netDevices: move each named host link in (renamed when asked) and
- * set it up. */
+/* One linux.netDevices entry: the link moves in (renamed when asked) and
+ * comes up there with its permanent global addresses, which the kernel
+ * drops on a netns move (runtime-spec: they MUST be preserved). */
+static int move_device_in(const struct hull_net_device *d, struct hull_rtnl *host,
+                          struct hull_rtnl *cont, int nsfd, struct hull_err **err) {
+  char buf[HULL_NL_BUFSIZE];
+  const char *inside = d->name ? d->name : d->host_name;
+  int index = hull_rtnl_ifindex(host, d->host_name, err);
+  if (index <= 0) return -1;
+  _cleanup_free_ struct hull_nl_addr *addrs = NULL;
+  size_t n = 0;
+  if (hull_rtnl_addrs(host, index, &addrs, &n, err) < 0) return -1;
+  struct hull_nl_link l = {.index = index, .new_name = inside, .netns_fd = nsfd};
+  if (hull_rtnl_talk(host, hull_nl_link_set(buf, hull_rtnl_seq(host), &l), err) < 0)
+    return hull_err_prefix(err, "move into the container as %s", inside);
+  /* a "%d" template gets its final name from the kernel: then the index
+   * (kept when free in the new netns) is all we know */
+  if (strchr(inside, '%') == NULL) {
+    index = hull_rtnl_ifindex(cont, inside, err);
+    if (index <= 0) return hull_err_prefix(err, "after the move");
+  }
+  for (size_t i = 0; i < n; i++)
+    if (addr_add(cont, index, inside, &addrs[i].ip, addrs[i].prefixlen, true, err) < 0)
+      return -1;
+  struct hull_nl_link up = {.index = index, .up = true, .netns_fd = -1};
+  if (hull_rtnl_talk(cont, hull_nl_link_set(buf, hull_rtnl_seq(cont), &up), err) < 0)
+    return hull_err_prefix(err, "set %s up", inside);
+  return 0;
+}
+
 static int move_devices_in(const struct hull_spec *spec, struct hull_rtnl *host,
                            struct hull_rtnl *cont, int nsfd, struct hull_err **err) {
-  char buf[HULL_NL_BUFSIZE];
   for (size_t i = 0; spec->has_linux && i < spec->linux_.n_net_devices; i++) {
     const struct hull_net_device *d = &spec->linux_.net_devices[i];
-    const char *inside = d->name ? d->name : d->host_name;
-    int index = hull_rtnl_ifindex(host, d->host_name, err);
-    if (index <= 0) return hull_err_prefix(err, "linux.netDevices.%s", d->host_name);
-    struct hull_nl_link l = {.index = index, .new_name = inside, .netns_fd = nsfd};
-    if (hull_rtnl_talk(host, hull_nl_link_set(buf, hull_rtnl_seq(host), &l), err) < 0)
-      return hull_err_prefix(err, "linux.netDevices.%s: move into the container as %s",
-                             d->host_name, inside);
-    /* a "%d" template gets its final name from the kernel: then the index
-     * (kept when free in the new netns) is all we know */
-    struct hull_nl_link up = {.up = true, .netns_fd = -1};
-    if (strchr(inside, '%') != NULL) up.index = index;
-    else up.name = inside;
-    if (hull_rtnl_talk(cont, hull_nl_link_set(buf, hull_rtnl_seq(cont), &up), err) < 0)
-      return hull_err_prefix(err, "linux.netDevices.%s: set up", d->host_name);
+    if (move_device_in(d, host, cont, nsfd, err) < 0)
+      return hull_err_prefix(err, "linux.netDevices.%s", d->host_name);
   }
   return 0;
 }

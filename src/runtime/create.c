@@ -173,6 +173,37 @@ static int prepare_io(struct hull_create_job *j, struct hull_err **err) {
   return open_namespaces(j, err);
 }
 
+static struct hull_net_ctx net_ctx(const struct hull_create_job *j) {
+  return (struct hull_net_ctx){.id = j->id, .state_root = j->ctx->root, .state_dir = j->c->dir,
+                               .net_mode = j->opts->net_mode, .pid = j->pid};
+}
+
+static enum hull_net_ns net_ns_kind(const struct hull_spec *spec) {
+  const struct hull_namespace *net = hull_spec_namespace(spec, HULL_NS_NET);
+  if (net == NULL) return HULL_NET_NS_HOST;
+  return net->path == NULL ? HULL_NET_NS_NEW : HULL_NET_NS_PATH;
+}
+
+/* Networking options are checked before anything runs; the files they
+ * need in the container (resolv.conf for run.hull.net.dns) are
+ * bind-mounted after the config's own mounts, so they win over the image
+ * and over a mount of /etc. */
+static int prepare_net(struct hull_create_job *j, struct hull_err **err) {
+  struct hull_net_ctx nctx = net_ctx(j);
+  if (hull_net_check(j->spec, &nctx, net_ns_kind(j->spec), err) < 0) return -1;
+  struct hull_mount *extra;
+  size_t n;
+  if (hull_net_extra_mounts(j->spec, &nctx, &extra, &n, err) < 0) return -1;
+  if (n == 0) return 0;
+  struct hull_spec *s = j->spec;
+  s->mounts = hull_xrealloc(s->mounts, (s->n_mounts + n + 1) * sizeof(*s->mounts));
+  memcpy(&s->mounts[s->n_mounts], extra, n * sizeof(*extra));
+  s->n_mounts += n;
+  memset(&s->mounts[s->n_mounts], 0, sizeof(*s->mounts));
+  free(extra); /* the strings now belong to the spec */
+  return 0;
+}
+
 struct clone_args_v2 {
   uint64_t flags, pidfd, child_tid, parent_tid, exit_signal, stack, stack_size, tls, set_tid,
       set_tid_size, cgroup;
@@ -233,11 +264,8 @@ static int parent_sync(struct hull_create_job *j, struct hull_err **err) {
   struct hull_state *st = j->c->state;
   /* net/ only runs when networking is asked for: a new netns alone just
    * gets its loopback up (done by the shim). */
-  bool want_net = j->opts->net_mode || hull_spec_annotation(j->spec, "run.hull.net") ||
-                  j->spec->linux_.n_net_devices > 0;
-  if (st->netns_new && want_net) {
-    struct hull_net_ctx nctx = {.id = j->id, .state_root = j->ctx->root, .state_dir = j->c->dir,
-                                .net_mode = j->opts->net_mode, .pid = j->pid};
+  struct hull_net_ctx nctx = net_ctx(j);
+  if (hull_net_wanted(j->spec, &nctx)) {
     st->net_setup = true; /* before: a partial setup is torn down too */
     if (hull_container_save(j->c, err) < 0) return -1;
     if (hull_net_setup(j->spec, &nctx, err) < 0) return -1;
@@ -288,8 +316,8 @@ static void undo(struct hull_create_job *j) {
 
 int hull_create_job_run(struct hull_create_job *j, struct hull_err **err) {
   if (load_bundle(j, err) < 0) return -1;
-  if (init_state(j, err) < 0 || setup_cgroup(j, err) < 0 || prepare_io(j, err) < 0 ||
-      spawn(j, err) < 0 || parent_sync(j, err) < 0 || finish(j, err) < 0) {
+  if (init_state(j, err) < 0 || prepare_net(j, err) < 0 || setup_cgroup(j, err) < 0 ||
+      prepare_io(j, err) < 0 || spawn(j, err) < 0 || parent_sync(j, err) < 0 || finish(j, err) < 0) {
     undo(j);
     return -1;
   }

@@ -257,11 +257,12 @@ make_outside() {
   [ -z "$(hostns nft list tables)" ]
 }
 
-@test "net: linux.netDevices moves an interface in (renamed, up) and back" {
+@test "net: linux.netDevices moves an interface in (renamed, up, addresses kept); teardown leaves it to the kernel" {
   # a dummy interface when the kernel has the driver, else one end of a veth
   hostns ip link add hdummy0 type dummy 2>/dev/null ||
     hostns ip link add hdummy0 type veth peer name hdummy0p
   hostns ip addr add 198.51.100.7/24 dev hdummy0
+  hostns ip addr add 2001:db8:7::7/64 nodad dev hdummy0
   start_ctr a
   net setup nd1 "$a" --netdev hdummy0:ctrdev0
   run hostns ip link show hdummy0
@@ -269,12 +270,22 @@ make_outside() {
   run in_ctr "$a" ip -o link show ctrdev0
   [ "$status" -eq 0 ]
   [[ "$output" == *"UP"* ]]
+  # permanent global addresses survive the move (runtime-spec 1.3)
+  run in_ctr "$a" ip -o addr show dev ctrdev0 scope global
+  [[ "$output" == *"inet 198.51.100.7/24"* ]]
+  [[ "$output" == *"inet6 2001:db8:7::7/64"* ]]
+  # teardown does not move it out (the spec forbids it): it stays in the
+  # container's netns, and is destroyed with it (a virtual device)
   net teardown nd1 "$a" --netdev hdummy0:ctrdev0
-  hostns ip link show hdummy0
-  run in_ctr "$a" ip link show ctrdev0
+  in_ctr "$a" ip link show ctrdev0
+  kill -9 "$a"
+  wait "$a" 2>/dev/null || true
+  for _ in $(seq 1 50); do hostns ip link show hdummy0 >/dev/null 2>&1 || break; sleep 0.1; done
+  run hostns ip link show hdummy0
   [ "$status" -ne 0 ]
   # a missing device is a clear error
-  run net setup nd2 "$a" --netdev nosuchdev0
+  start_ctr b
+  run net setup nd2 "$b" --netdev nosuchdev0
   [ "$status" -eq 1 ]
   [[ "$output" == *"linux.netDevices.nosuchdev0: interface nosuchdev0"* ]]
 }

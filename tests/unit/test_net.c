@@ -421,6 +421,77 @@ static void test_nl_bridge_del(void **state) {
   assert_true(nlh->nlmsg_flags & NLM_F_ACK);
 }
 
+static void test_nl_addr_keep(void **state) {
+  char buf[HULL_NL_BUFSIZE];
+  struct hull_ip ip;
+  struct hull_nl_addr a;
+  hull_ip_parse("198.51.100.7", 0, &ip);
+  struct nlmsghdr *nlh = hull_nl_addr_new(buf, 1, 9, &ip, 24);
+  struct ifaddrmsg *ifa = mnl_nlmsg_get_payload(nlh);
+  assert_int_equal(hull_nl_addr_keep(nlh, 9, &a), 0); /* not permanent */
+  ifa->ifa_flags = IFA_F_PERMANENT;
+  assert_int_equal(hull_nl_addr_keep(nlh, 9, &a), 1);
+  assert_true(hull_ip_equal(&a.ip, &ip));
+  assert_int_equal(a.prefixlen, 24);
+  assert_int_equal(hull_nl_addr_keep(nlh, 8, &a), 0); /* another link */
+  ifa->ifa_scope = RT_SCOPE_LINK;
+  assert_int_equal(hull_nl_addr_keep(nlh, 9, &a), 0); /* not global */
+  /* IFA_FLAGS, when there, is what counts (here: nodad, not permanent) */
+  hull_ip_parse("2001:db8::7", 0, &ip);
+  nlh = hull_nl_addr_new(buf, 2, 9, &ip, 64);
+  ifa = mnl_nlmsg_get_payload(nlh);
+  ifa->ifa_flags = IFA_F_PERMANENT;
+  assert_int_equal(hull_nl_addr_keep(nlh, 9, &a), 0);
+  nlh = hull_nl_addr_dump(buf, 3);
+  assert_int_equal(nlh->nlmsg_type, RTM_GETADDR);
+  assert_true(nlh->nlmsg_flags & NLM_F_DUMP);
+  assert_false(nlh->nlmsg_flags & NLM_F_ACK);
+  assert_int_equal(hull_nl_addr_keep(nlh, 0, &a), 0); /* not an address */
+}
+
+static void check_net(const char *mode, enum hull_net_ns ns, const char *want) {
+  struct hull_net_ctx ctx = {.id = "c", .net_mode = mode};
+  struct hull_err *err = NULL;
+  int rc = hull_net_check(&spec, &ctx, ns, &err);
+  if (want == NULL) {
+    if (rc != 0) fail_msg("unexpected error: %s", err->msg);
+    return;
+  }
+  assert_int_equal(rc, -1);
+  if (strstr(err->msg, want) == NULL) fail_msg("error \"%s\" lacks \"%s\"", err->msg, want);
+  hull_err_free(&err);
+}
+
+static void test_net_check(void **state) {
+  const char *veth[] = {"run.hull.net", "veth", NULL};
+  set_anns(veth);
+  check_net(NULL, HULL_NET_NS_NEW, NULL);
+  check_net(NULL, HULL_NET_NS_HOST, "run.hull.net veth: needs a new network namespace");
+  check_net(NULL, HULL_NET_NS_PATH, "run.hull.net veth: needs a new network namespace");
+  check_net("pasta", HULL_NET_NS_HOST, "--net pasta: needs a new network namespace");
+  check_net("none", HULL_NET_NS_HOST, NULL);
+  check_net("bogus", HULL_NET_NS_NEW, "--net: run.hull.net: unknown mode \"bogus\"");
+  struct hull_net_ctx ctx = {.id = "c"};
+  assert_true(hull_net_wanted(&spec, &ctx));
+  ctx.net_mode = "none";
+  assert_false(hull_net_wanted(&spec, &ctx));
+  const char *dns[] = {"run.hull.net.dns", "192.0.2.53", NULL};
+  set_anns(dns);
+  check_net(NULL, HULL_NET_NS_HOST, NULL); /* dns alone is a mount */
+  ctx.net_mode = NULL;
+  assert_false(hull_net_wanted(&spec, &ctx));
+  struct hull_net_device dev = {.host_name = "dummy0"};
+  spec.has_linux = true;
+  spec.linux_.net_devices = &dev;
+  spec.linux_.n_net_devices = 1;
+  check_net(NULL, HULL_NET_NS_HOST, "linux.netDevices: needs a network namespace");
+  check_net(NULL, HULL_NET_NS_PATH, NULL);
+  assert_true(hull_net_wanted(&spec, &ctx));
+  spec.has_linux = false;
+  spec.linux_.net_devices = NULL;
+  spec.linux_.n_net_devices = 0;
+}
+
 int main(void) {
   const struct CMUnitTest tests[] = {
       cmocka_unit_test(test_ip_parse),
@@ -437,6 +508,8 @@ int main(void) {
       cmocka_unit_test(test_nl_link_set),
       cmocka_unit_test(test_nl_addr_route),
       cmocka_unit_test(test_nl_bridge_del),
+      cmocka_unit_test(test_nl_addr_keep),
+      cmocka_unit_test(test_net_check),
   };
   return cmocka_run_group_tests_name("net", tests, NULL, NULL);
 }
