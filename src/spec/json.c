@@ -57,6 +57,7 @@ void pctx_pop(struct pctx *c, size_t old) {
   c->path[old] = '\0';
 }
 
+__attribute__((format(printf, 2, 0)))
 static int failv(struct pctx *c, const char *fmt, va_list ap) {
   char *msg = NULL;
   if (vasprintf(&msg, fmt, ap) < 0) abort();

@@ -4,12 +4,14 @@
 #include <errno.h>
 #include <string.h>
 
+__attribute__((format(printf, 1, 0)))
 static char *vformat(const char *fmt, va_list ap) {
   char *s = NULL;
   if (vasprintf(&s, fmt, ap) < 0) abort();
   return s;
 }
 
+__attribute__((format(printf, 3, 0)))
 static int err_setv(struct hull_err **err, int errnum, const char *fmt, va_list ap) {
   if (err == NULL || *err != NULL) return -1; /* keep the first, deepest error */
   char *base = vformat(fmt, ap);
