@@ -166,6 +166,28 @@ int hull_cgroup_enter(struct hull_cgroup *cg, pid_t pid, const char *sub, struct
   }
 }
 
+int hull_cgroup_tasks_open(struct hull_cgroup *cg, const char *sub, struct hull_cgroup_tasks *t,
+                           struct hull_err **err) {
+  *t = (struct hull_cgroup_tasks){0};
+  if (cg == NULL || cg->mode != HULL_CGROUP_V1) return 0;
+  if (sub && hull_cg_check_sub(sub, err) < 0) return -1;
+  if (hull_cg_v1_tasks_open(cg, sub, t, err) < 0) {
+    hull_cgroup_tasks_close(t);
+    return -1;
+  }
+  return 0;
+}
+
+void hull_cgroup_tasks_close(struct hull_cgroup_tasks *t) {
+  for (size_t i = 0; i < t->n; i++) {
+    if (t->fds[i] >= 0) close(t->fds[i]);
+    free(t->paths[i]);
+  }
+  free(t->fds);
+  free(t->paths);
+  *t = (struct hull_cgroup_tasks){0};
+}
+
 int hull_cgroup_freeze(struct hull_cgroup *cg, bool freeze, struct hull_err **err) {
   switch (cg->mode) {
   case HULL_CGROUP_V1: return hull_cg_v1_freeze(cg, freeze, err);

@@ -48,6 +48,22 @@ int hull_cgroup_fd(struct hull_cgroup *cg);
  * relative to the container's (exec --cgroup), NULL for the container's. */
 int hull_cgroup_enter(struct hull_cgroup *cg, pid_t pid, const char *sub,
                       struct hull_err **err);
+/* v1: the `tasks` file of the cgroup in every hierarchy (of sub where it
+ * exists, as enter picks), opened write-only for a new single-threaded
+ * process to join by itself, writing "0" to each.
+ * Why: moving another process (cgroup.procs, or tasks with a pid) takes
+ * the kernel's global threadgroup lock, whose RCU grace period costs
+ * 8-16 ms on a busy 250 Hz host; a thread moving itself skips that lock.
+ * Sets t->n = 0 when this does not apply (v2: clone3 CLONE_INTO_CGROUP;
+ * no cgroup): the caller then uses hull_cgroup_fd or hull_cgroup_enter. */
+struct hull_cgroup_tasks {
+  int *fds;
+  char **paths; /* for error messages */
+  size_t n;
+};
+int hull_cgroup_tasks_open(struct hull_cgroup *cg, const char *sub, struct hull_cgroup_tasks *t,
+                           struct hull_err **err);
+void hull_cgroup_tasks_close(struct hull_cgroup_tasks *t);
 
 /* State: a string to keep in state.json, and back. */
 char *hull_cgroup_serialize(const struct hull_cgroup *cg);

@@ -108,6 +108,8 @@ int hull_cg_v1_apply(struct hull_cgroup *cg, const struct hull_resources *res,
                      bool update, struct hull_err **err);
 int hull_cg_v1_enter(struct hull_cgroup *cg, pid_t pid, const char *sub,
                      struct hull_err **err);
+int hull_cg_v1_tasks_open(struct hull_cgroup *cg, const char *sub, struct hull_cgroup_tasks *t,
+                          struct hull_err **err);
 int hull_cg_v1_freeze(struct hull_cgroup *cg, bool freeze, struct hull_err **err);
 int hull_cg_v1_is_frozen(struct hull_cgroup *cg);
 int hull_cg_v1_destroy(struct hull_cgroup *cg, struct hull_err **err);

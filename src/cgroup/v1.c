@@ -4,6 +4,7 @@
 #include "cgroup/internal.h"
 
 #include <errno.h>
+#include <fcntl.h>
 #include <string.h>
 #include <sys/stat.h>
 #include <time.h>
@@ -102,18 +103,50 @@ int hull_cg_v1_create(struct hull_cgroup *cg, const char *cleaned, struct hull_e
   return r;
 }
 
+/* The directory hierarchy i's process goes to: sub where it exists (a
+ * sub-cgroup joins the hierarchies where it exists; elsewhere the process
+ * stays in the container's own cgroup), else the container's. */
+static const char *enter_dir(const struct hull_cgroup *cg, size_t i, const char *sub,
+                             char **subdir, bool *sub_found) {
+  *subdir = sub ? hull_xasprintf("%s/%s", cg->v1[i].path, sub) : NULL;
+  struct stat st;
+  if (*subdir && stat(*subdir, &st) == 0 && S_ISDIR(st.st_mode)) {
+    *sub_found = true;
+    return *subdir;
+  }
+  return cg->v1[i].path;
+}
+
 int hull_cg_v1_enter(struct hull_cgroup *cg, pid_t pid, const char *sub, struct hull_err **err) {
   char buf[32];
   snprintf(buf, sizeof(buf), "%d", (int)pid);
   bool sub_found = false;
   for (size_t i = 0; i < cg->n_v1; i++) {
-    _cleanup_free_ char *dir = sub ? hull_xasprintf("%s/%s", cg->v1[i].path, sub) : NULL;
-    struct stat st;
-    /* A sub-cgroup joins the hierarchies where it exists; elsewhere the
-     * process stays in the container's own cgroup. */
-    bool use_sub = dir && stat(dir, &st) == 0 && S_ISDIR(st.st_mode);
-    sub_found |= use_sub;
-    if (hull_cg_write(use_sub ? dir : cg->v1[i].path, "cgroup.procs", buf, err) < 0) return -1;
+    _cleanup_free_ char *dir = NULL;
+    if (hull_cg_write(enter_dir(cg, i, sub, &dir, &sub_found), "cgroup.procs", buf, err) < 0)
+      return -1;
+  }
+  if (sub && !sub_found)
+    return hull_err_set(err, ENOENT, "--cgroup %s: no such sub-cgroup in any hierarchy", sub);
+  return 0;
+}
+
+int hull_cg_v1_tasks_open(struct hull_cgroup *cg, const char *sub, struct hull_cgroup_tasks *t,
+                          struct hull_err **err) {
+  bool sub_found = false;
+  t->fds = hull_xcalloc(cg->n_v1, sizeof(*t->fds));
+  t->paths = hull_xcalloc(cg->n_v1, sizeof(*t->paths));
+  for (size_t i = 0; i < cg->n_v1; i++) {
+    _cleanup_free_ char *dir = NULL;
+    char *path = hull_xasprintf("%s/tasks", enter_dir(cg, i, sub, &dir, &sub_found));
+    int fd = open(path, O_WRONLY | O_CLOEXEC | O_NOFOLLOW);
+    if (fd < 0) {
+      hull_err_sys(err, "open %s", path);
+      free(path);
+      return -1;
+    }
+    t->fds[t->n] = fd;
+    t->paths[t->n++] = path;
   }
   if (sub && !sub_found)
     return hull_err_set(err, ENOENT, "--cgroup %s: no such sub-cgroup in any hierarchy", sub);

@@ -56,6 +56,12 @@ struct hull_init_args {
   bool new_time_ns;
   bool no_new_keyring;
   bool exec;              /* exec into a running container (no rootfs work) */
+  /* cgroup v1 `tasks` files the shim joins by writing "0" to each, first
+   * thing (see hull_cgroup_tasks_open: no global lock); n 0: the parent
+   * put the shim in its cgroup. The shim closes them. */
+  const int *cgroup_tasks_fds;
+  char *const *cgroup_tasks_paths;
+  size_t n_cgroup_tasks;
 };
 
 /* The shim's main, in the cloned child. Never returns on success (execve);

@@ -157,9 +157,23 @@ static int wait_start(struct hull_init_args *a, struct hull_err **err) {
   return 0;
 }
 
+/* Into the container's cgroup (v1), before anything is charged to it or a
+ * cgroup namespace is made: "0" moves the calling thread, and the shim has
+ * no other thread. */
+static int join_cgroup(const struct hull_init_args *a, struct hull_err **err) {
+  int r = 0;
+  for (size_t i = 0; i < a->n_cgroup_tasks; i++) {
+    if (r == 0 && write(a->cgroup_tasks_fds[i], "0", 1) < 0)
+      r = hull_err_sys(err, "join cgroup: write \"0\" to %s", a->cgroup_tasks_paths[i]);
+    close(a->cgroup_tasks_fds[i]);
+  }
+  return r;
+}
+
 /* Everything from the namespaces to the point of waiting for start. */
 static int prepare(struct hull_init_args *a, char **state_json, char **exe, char ***env,
                    struct hull_err **err) {
+  if (join_cgroup(a, err) < 0) return -1;
   if (hull_sync_expect(a->sync_fd, HULL_SYNC_GO, NULL, "init", err) < 0) return -1;
   /* In a user namespace made by clone, the maps are written now: become
    * its root so what the shim creates is owned by the mapped root. */

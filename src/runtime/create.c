@@ -27,6 +27,7 @@ void hull_create_job_free(struct hull_create_job *j) {
   for (int i = 0; i < HULL_NS_NTYPES; i++)
     if (j->ns_fds[i] >= 0) close(j->ns_fds[i]);
   if (j->seccomp) hull_seccomp_filter_free(j->seccomp);
+  hull_cgroup_tasks_close(&j->cg_tasks);
   if (j->cg) hull_cgroup_free(j->cg);
   hull_strv_free(j->extra_env);
   hull_spec_free(j->spec);
@@ -217,6 +218,11 @@ static int spawn(struct hull_create_job *j, struct hull_err **err) {
   if (socketpair(AF_UNIX, SOCK_SEQPACKET | SOCK_CLOEXEC, 0, sp) < 0)
     return hull_err_sys(err, "socketpair");
   struct clone_args_v2 ca = {.flags = j->clone_flags, .exit_signal = SIGCHLD};
+  if (hull_cgroup_tasks_open(j->cg, NULL, &j->cg_tasks, err) < 0) {
+    close(sp[0]);
+    close(sp[1]);
+    return -1;
+  }
   int cgfd = hull_cgroup_fd(j->cg);
   if (cgfd >= 0) {
     ca.flags |= CLONE_INTO_CGROUP;
@@ -238,11 +244,15 @@ static int spawn(struct hull_create_job *j, struct hull_err **err) {
         .rootfs = {.rootfs = j->rootfs, .no_pivot = j->opts->no_pivot, .console_fd = j->slave,
                    .new_userns = (j->clone_flags & CLONE_NEWUSER) || j->ns_fds[HULL_NS_USER] >= 0,
                    .rootless = j->ctx->rootless, .bundle = j->bundle,
-                   .overlay_dir = hull_xasprintf("%s/rootfs-overlay", j->c->dir)}};
+                   .overlay_dir = hull_xasprintf("%s/rootfs-overlay", j->c->dir)},
+        .cgroup_tasks_fds = j->cg_tasks.fds, .cgroup_tasks_paths = j->cg_tasks.paths,
+        .n_cgroup_tasks = j->cg_tasks.n};
     memcpy(a.ns_fds, j->ns_fds, sizeof(a.ns_fds));
     _exit(hull_init_main(&a));
   }
   close(sp[1]);
+  j->joins_itself = j->cg_tasks.n > 0;
+  hull_cgroup_tasks_close(&j->cg_tasks);
   j->sync_fd = sp[0];
   j->pid = pid;
   struct hull_state *st = j->c->state;
@@ -258,7 +268,9 @@ static int parent_sync(struct hull_create_job *j, struct hull_err **err) {
   if ((j->clone_flags & CLONE_NEWUSER) &&
       hull_ns_write_maps(j->pid, lx, geteuid() != 0, err) < 0)
     return -1;
-  if (hull_cgroup_fd(j->cg) < 0 && hull_cgroup_enter(j->cg, j->pid, NULL, err) < 0) return -1;
+  if (!j->joins_itself && hull_cgroup_fd(j->cg) < 0 &&
+      hull_cgroup_enter(j->cg, j->pid, NULL, err) < 0)
+    return -1;
   if (hull_sync_send(j->sync_fd, HULL_SYNC_GO, NULL) < 0) return hull_err_sys(err, "sync: send");
   if (hull_sync_expect(j->sync_fd, HULL_SYNC_NS_READY, NULL, "create", err) < 0) return -1;
   struct hull_state *st = j->c->state;

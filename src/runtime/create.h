@@ -15,6 +15,8 @@ struct hull_create_job {
   char *config_text;
   char *bundle, *rootfs;
   struct hull_cgroup *cg;
+  struct hull_cgroup_tasks cg_tasks; /* v1: for the shim to join by itself */
+  bool joins_itself;
   struct hull_seccomp_filter *seccomp;
   int sync_fd, fifo_fd, master, slave;
   int ns_fds[HULL_NS_NTYPES];

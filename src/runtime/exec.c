@@ -23,6 +23,7 @@ struct exec_job {
   int ns_fds[HULL_NS_NTYPES];
   int master, slave, sync_fd;
   pid_t pid;
+  bool joins_itself; /* v1: the shim joined the cgroup by itself */
 };
 
 static void exec_job_free(struct exec_job *j) {
@@ -90,28 +91,42 @@ static int load(struct exec_job *j, const struct hull_runtime_ctx *ctx, const ch
 }
 
 static int spawn(struct exec_job *j, const struct hull_exec_opts *o, struct hull_err **err) {
+  struct hull_cgroup_tasks tasks = {0};
+  if (j->cg && hull_cgroup_tasks_open(j->cg, o->cgroup, &tasks, err) < 0) return -1;
   int sp[2];
-  if (socketpair(AF_UNIX, SOCK_SEQPACKET | SOCK_CLOEXEC, 0, sp) < 0)
+  if (socketpair(AF_UNIX, SOCK_SEQPACKET | SOCK_CLOEXEC, 0, sp) < 0) {
+    hull_cgroup_tasks_close(&tasks);
     return hull_err_sys(err, "socketpair");
+  }
   pid_t pid = fork();
-  if (pid < 0) return hull_err_sys(err, "fork");
+  if (pid < 0) {
+    hull_cgroup_tasks_close(&tasks);
+    close(sp[0]);
+    close(sp[1]);
+    return hull_err_sys(err, "fork");
+  }
   if (pid == 0) {
     close(sp[0]);
     struct hull_init_args a = {.spec = j->spec, .process = o->process, .sync_fd = sp[1],
                                .fifo_fd = -1, .console_fd = j->slave,
                                .preserve_fds = o->preserve_fds, .seccomp = j->seccomp,
-                               .exec = true, .no_new_keyring = true};
+                               .exec = true, .no_new_keyring = true,
+                               .cgroup_tasks_fds = tasks.fds, .cgroup_tasks_paths = tasks.paths,
+                               .n_cgroup_tasks = tasks.n};
     memcpy(a.ns_fds, j->ns_fds, sizeof(a.ns_fds));
     _exit(hull_init_main(&a));
   }
   close(sp[1]);
+  j->joins_itself = tasks.n > 0;
+  hull_cgroup_tasks_close(&tasks);
   j->sync_fd = sp[0];
   j->pid = pid;
   return 0;
 }
 
 static int handshake(struct exec_job *j, const struct hull_exec_opts *o, struct hull_err **err) {
-  if (j->cg && hull_cgroup_enter(j->cg, j->pid, o->cgroup, err) < 0) return -1;
+  if (j->cg && !j->joins_itself && hull_cgroup_enter(j->cg, j->pid, o->cgroup, err) < 0)
+    return -1;
   if (hull_sync_send(j->sync_fd, HULL_SYNC_GO, NULL) < 0) return hull_err_sys(err, "sync: send");
   if (j->master >= 0 && o->console_socket &&
       hull_console_send(o->console_socket, j->master, err) < 0)
