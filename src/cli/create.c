@@ -11,6 +11,8 @@ static const struct hull_opt *options(void) {
        "unix socket receiving the pty master (process.terminal)"},
       {"pidfd-socket", 0, HULL_OPT_STRING, &o.pidfd_socket, "PATH",
        "unix socket receiving a pidfd of the init (not supported yet: refused)"},
+      {"init", 0, HULL_OPT_BOOL, &o.init, NULL,
+       "PID 1 is hull's reaper: forwards signals, reaps zombies (annotation run.hull.init)"},
       {"no-pivot", 0, HULL_OPT_BOOL, &o.no_pivot, NULL, "do not use pivot_root"},
       {"no-new-keyring", 0, HULL_OPT_BOOL, &o.no_new_keyring, NULL,
        "do not create a new session keyring"},

@@ -16,6 +16,8 @@ static const struct hull_opt *options(void) {
       {"keep", 0, HULL_OPT_BOOL, &o.keep, NULL, "do not delete the container after it exits"},
       {"no-subreaper", 0, HULL_OPT_BOOL, &o.no_subreaper, NULL,
        "do not become a subreaper of the container's processes"},
+      {"init", 0, HULL_OPT_BOOL, &o.init, NULL,
+       "PID 1 is hull's reaper: forwards signals, reaps zombies (annotation run.hull.init)"},
       {"no-pivot", 0, HULL_OPT_BOOL, &o.no_pivot, NULL, "do not use pivot_root"},
       {"no-new-keyring", 0, HULL_OPT_BOOL, &o.no_new_keyring, NULL,
        "do not create a new session keyring"},

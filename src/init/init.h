@@ -62,11 +62,18 @@ struct hull_init_args {
   const int *cgroup_tasks_fds;
   char *const *cgroup_tasks_paths;
   size_t n_cgroup_tasks;
+  bool reaper;            /* run.hull.init: PID 1 is hull-init, the process its child */
 };
 
 /* The shim's main, in the cloned child. Never returns on success (execve);
  * returns the exit status for _exit on failure, after reporting it. */
 int hull_init_main(struct hull_init_args *a);
+
+/* ---- the optional reaper (run.hull.init, --init) ---------------------- */
+/* A sealed, executable memfd (O_CLOEXEC) holding the static hull-init. */
+int hull_reaper_memfd(struct hull_err **err);
+/* Size of the embedded hull-init program in bytes. */
+size_t hull_reaper_size(void);
 
 /* Resolves args[0] through PATH of env like execvp, as the current user:
  * errors say "no such file or directory" or "permission denied". */

@@ -119,10 +119,11 @@ static int drop_privileges(struct hull_init_args *a, int *notify_fd, struct hull
 
 /* Every fd >= 3 goes but the preserved ones (which lose CLOEXEC), the sync
  * socket and the fifo (both CLOEXEC: they vanish at execve). */
-static void close_fds(struct hull_init_args *a) {
-  int keep[4 + 256];
+static void close_fds(struct hull_init_args *a, int reaper_fd) {
+  int keep[5 + 256];
   size_t n = 0;
   keep[n++] = a->sync_fd;
+  if (reaper_fd >= 0) keep[n++] = reaper_fd;
   if (a->fifo_fd >= 0) keep[n++] = a->fifo_fd;
   if (hull_log_fd() >= 0) keep[n++] = hull_log_fd();
   for (int i = 0; i < a->preserve_fds && n < sizeof(keep) / sizeof(keep[0]); i++) {
@@ -152,8 +153,8 @@ static int wait_start(struct hull_init_args *a, struct hull_err **err) {
   do {
     r = read(a->fifo_fd, &b, 1);
   } while (r < 0 && errno == EINTR);
+  /* The fd stays open (close-on-exec): `start` waits for it to go. */
   if (r != 1) return hull_err_sys(err, "read exec.fifo");
-  close(a->fifo_fd);
   return 0;
 }
 
@@ -172,7 +173,7 @@ static int join_cgroup(const struct hull_init_args *a, struct hull_err **err) {
 
 /* Everything from the namespaces to the point of waiting for start. */
 static int prepare(struct hull_init_args *a, char **state_json, char **exe, char ***env,
-                   struct hull_err **err) {
+                   int *reaper_fd, struct hull_err **err) {
   if (join_cgroup(a, err) < 0) return -1;
   if (hull_sync_expect(a->sync_fd, HULL_SYNC_GO, NULL, "init", err) < 0) return -1;
   /* In a user namespace made by clone, the maps are written now: become
@@ -197,6 +198,8 @@ static int prepare(struct hull_init_args *a, char **state_json, char **exe, char
   if (!a->exec && setup_container(a, *state_json, err) < 0) return -1;
   if (!a->no_new_keyring && !a->exec)
     syscall(SYS_keyctl, 1 /* KEYCTL_JOIN_SESSION_KEYRING */, NULL); /* best effort */
+  /* Before seccomp, which may well forbid memfd_create. */
+  if (a->reaper && (*reaper_fd = hull_reaper_memfd(err)) < 0) return -1;
   int notify_fd;
   if (drop_privileges(a, &notify_fd, err) < 0) return -1;
   if (notify_fd >= 0) {
@@ -210,14 +213,31 @@ static int prepare(struct hull_init_args *a, char **state_json, char **exe, char
   *env = build_env(a);
   *exe = hull_init_find_exec(a->process->args[0], *env, err);
   if (*exe == NULL) return -1;
-  close_fds(a);
+  close_fds(a, *reaper_fd);
   return 0;
+}
+
+/* The container process, or with the reaper: hull-init from its sealed
+ * memfd, told the resolved path and the argv (it forks and execs them). */
+static void exec_process(const struct hull_init_args *a, const char *exe, char **env,
+                         int reaper_fd) {
+  if (reaper_fd < 0) {
+    execve(exe, a->process->args, env);
+    return;
+  }
+  size_t n = hull_strv_len(a->process->args);
+  _cleanup_free_ char **argv = hull_xcalloc(n + 3, sizeof(char *));
+  argv[0] = (char *)"hull-init";
+  argv[1] = (char *)exe;
+  memcpy(argv + 2, a->process->args, n * sizeof(char *));
+  syscall(SYS_execveat, reaper_fd, "", argv, env, AT_EMPTY_PATH);
 }
 
 int hull_init_main(struct hull_init_args *a) {
   _cleanup_err_ struct hull_err *err = NULL;
   _cleanup_free_ char *state_json = NULL, *exe = NULL;
   _cleanup_strv_ char **env = NULL;
+  _cleanup_close_ int reaper_fd = -1;
   /* No container process may open /proc/<shim>/exe (CVE-2019-5736). */
   prctl(PR_SET_DUMPABLE, 0, 0, 0, 0);
   prctl(PR_SET_PDEATHSIG, SIGKILL, 0, 0, 0);
@@ -225,7 +245,7 @@ int hull_init_main(struct hull_init_args *a) {
   sigset_t none;
   sigemptyset(&none);
   sigprocmask(SIG_SETMASK, &none, NULL);
-  if (prepare(a, &state_json, &exe, &env, &err) < 0) {
+  if (prepare(a, &state_json, &exe, &env, &reaper_fd, &err) < 0) {
     hull_sync_send_error(a->sync_fd, err);
     return 1;
   }
@@ -240,8 +260,9 @@ int hull_init_main(struct hull_init_args *a) {
       return 1;
     }
   }
-  execve(exe, a->process->args, env);
-  hull_err_sys(&err, "exec \"%s\"", exe);
+  exec_process(a, exe, env, reaper_fd);
+  if (reaper_fd >= 0) hull_err_sys(&err, "run.hull.init: exec the reaper for \"%s\"", exe);
+  else hull_err_sys(&err, "exec \"%s\"", exe);
   hull_sync_send_error(a->sync_fd, err);
   return errno == ENOENT ? 127 : 126;
 }

@@ -55,7 +55,8 @@ static int load_bundle(struct hull_create_job *j, struct hull_err **err) {
                                              : hull_xasprintf("%s/%s", j->bundle, rp);
   if (realpath(rootfs, buf) == NULL) return hull_err_sys(err, "root.path %s", rootfs);
   j->rootfs = hull_xstrdup(buf);
-  return 0;
+  return hull_init_wanted(hull_spec_annotation(j->spec, HULL_ANNOTATION_INIT), j->opts->init,
+                          &j->reaper, err);
 }
 
 static char *owner_name(void) {
@@ -241,6 +242,7 @@ static int spawn(struct hull_create_job *j, struct hull_err **err) {
         .fifo_fd = j->fifo_fd, .console_fd = j->slave, .preserve_fds = j->preserve,
         .extra_env = j->extra_env, .seccomp = j->seccomp, .unshare_flags = j->unshare_flags,
         .new_time_ns = j->new_time, .no_new_keyring = j->opts->no_new_keyring,
+        .reaper = j->reaper,
         .rootfs = {.rootfs = j->rootfs, .no_pivot = j->opts->no_pivot, .console_fd = j->slave,
                    .new_userns = (j->clone_flags & CLONE_NEWUSER) || j->ns_fds[HULL_NS_USER] >= 0,
                    .rootless = j->ctx->rootless, .bundle = j->bundle,

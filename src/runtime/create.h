@@ -22,6 +22,7 @@ struct hull_create_job {
   int ns_fds[HULL_NS_NTYPES];
   unsigned long clone_flags, unshare_flags;
   bool new_time;
+  bool reaper;              /* run.hull.init / --init */
   int preserve;
   char **extra_env;
   pid_t pid;

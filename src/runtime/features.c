@@ -110,6 +110,9 @@ char *hull_features_json(struct hull_err **err) {
   yajl_gen_map_open(g);
   str(g, "run.hull.net");
   str(g, "none, veth, pasta or slirp4netns (see hull-run(8))");
+  str(g, HULL_ANNOTATION_INIT);
+  str(g, "\"true\": PID 1 is hull-init, a static reaper run from a sealed memfd that "
+         "forwards signals, reaps zombies and exits with the process's status (as --init)");
   str(g, HULL_ANNOTATION_ROOTFS_OVERLAY);
   str(g, "copy-on-write rootfs on overlayfs: \"\" or \"true\" (lower = root.path) or "
          "lower layer dirs separated by ':'; upper/work in the state dir");

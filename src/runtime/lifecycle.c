@@ -71,7 +71,11 @@ int hull_container_create(const struct hull_runtime_ctx *ctx, const char *id,
 }
 
 /* The shim blocks reading exec.fifo (it holds it open read-write); one
- * byte releases it. No reader left means the init is gone (ENXIO). */
+ * byte releases it. No reader left means the init is gone (ENXIO). The
+ * shim keeps its (close-on-exec) end until execve, so our write end
+ * reports POLLERR exactly when the process has been exec'd (or the shim
+ * died): poststart then runs after the process started, as runtime-spec
+ * says, and after the startContainer hooks. */
 static int release_fifo(struct hull_container *c, struct hull_err **err) {
   _cleanup_free_ char *path = hull_xasprintf("%s/exec.fifo", c->dir);
   _cleanup_close_ int fd = open(path, O_WRONLY | O_NONBLOCK | O_CLOEXEC);
@@ -80,6 +84,12 @@ static int release_fifo(struct hull_container *c, struct hull_err **err) {
   if (fd < 0) return hull_err_sys(err, "open %s", path);
   if (write(fd, "0", 1) != 1) return hull_err_sys(err, "write %s", path);
   unlink(path);
+  struct pollfd p = {.fd = fd, .events = 0};
+  while (poll(&p, 1, -1) < 0 && errno == EINTR) {
+  }
+  if (!hull_pid_alive(c->state->pid, c->state->start_time))
+    return hull_err_set(err, 0, "container \"%s\": init exited during start "
+                        "(a startContainer hook failed, or exec did)", c->id);
   return 0;
 }
 

@@ -3,6 +3,7 @@
 #include "runtime/runtime.h"
 
 #include <ctype.h>
+#include <errno.h>
 #include <string.h>
 
 /* Strict: digits only (no sign, no spaces), fits in 32 bits. */
@@ -87,4 +88,15 @@ int hull_proc_stat_parse(const char *text, char *state, uint64_t *start_time) {
     p = *end ? end + 1 : end;
   }
   return -1;
+}
+
+int hull_init_wanted(const char *annotation, bool flag, bool *on, struct hull_err **err) {
+  *on = flag;
+  if (annotation == NULL) return 0;
+  if (strcmp(annotation, "true") == 0) *on = true; /* --init wins over "false" */
+  else if (strcmp(annotation, "false") != 0)
+    return hull_err_set(err, EINVAL,
+                        "annotation %s: expected \"true\" or \"false\", got \"%s\"",
+                        HULL_ANNOTATION_INIT, annotation);
+  return 0;
 }

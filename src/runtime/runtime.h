@@ -23,6 +23,13 @@ const char *hull_signal_name(int sig);
  * ":GID" part. -1 on malformed input. */
 int hull_user_parse(const char *s, uint32_t *uid, uint32_t *gid, bool *has_gid);
 
+/* The reaper (DESIGN.md §3) is wanted when the annotation run.hull.init
+ * is "true" or --init was given (the command line wins, as --net does);
+ * annotation NULL: absent. A value other than "true"/"false" is an error
+ * naming the annotation. */
+#define HULL_ANNOTATION_INIT "run.hull.init"
+int hull_init_wanted(const char *annotation, bool flag, bool *on, struct hull_err **err);
+
 /* Container ids: [A-Za-z0-9][A-Za-z0-9_+.-]*, at most 1024 bytes. */
 bool hull_id_valid(const char *id);
 
@@ -118,6 +125,7 @@ struct hull_create_opts {
   const char *pidfd_socket;
   bool no_pivot;
   bool no_new_keyring;
+  bool init;                /* --init: PID 1 is the reaper (run.hull.init) */
   int preserve_fds;
   const char *net_mode;
   /* run: */

@@ -149,10 +149,33 @@ static void state_bad_json(void **state) {
   hull_err_free(&err);
 }
 
+static void init_wanted(void **state) {
+  (void)state;
+  struct hull_err *err = NULL;
+  bool on = true;
+  assert_int_equal(hull_init_wanted(NULL, false, &on, &err), 0);
+  assert_false(on);
+  assert_int_equal(hull_init_wanted(NULL, true, &on, &err), 0);
+  assert_true(on);
+  assert_int_equal(hull_init_wanted("true", false, &on, &err), 0);
+  assert_true(on);
+  assert_int_equal(hull_init_wanted("false", false, &on, &err), 0);
+  assert_false(on);
+  assert_int_equal(hull_init_wanted("false", true, &on, &err), 0);
+  assert_true(on);
+  assert_int_equal(hull_init_wanted("TRUE", false, &on, &err), -1);
+  assert_non_null(err);
+  assert_non_null(strstr(err->msg, "run.hull.init: expected \"true\" or \"false\", got \"TRUE\""));
+  hull_err_free(&err);
+  assert_int_equal(hull_init_wanted("", false, &on, &err), -1);
+  hull_err_free(&err);
+}
+
 int main(void) {
   const struct CMUnitTest tests[] = {
       cmocka_unit_test(signal_names),  cmocka_unit_test(signal_names_refused),
       cmocka_unit_test(user_parse),    cmocka_unit_test(ids),
+      cmocka_unit_test(init_wanted),
       cmocka_unit_test(status),        cmocka_unit_test(proc_stat),
       cmocka_unit_test(state_roundtrip), cmocka_unit_test(state_bad_json),
   };
