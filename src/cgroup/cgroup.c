@@ -229,12 +229,19 @@ int hull_cgroup_kill_all(struct hull_cgroup *cg, int sig, struct hull_err **err)
     return hull_cg_v2_kill(cg, err);
   if (cg->mode == HULL_CGROUP_DISABLED)
     return hull_err_set(err, ENOTSUP, "kill --all: the container runs without cgroups");
+  /* An empty cgroup stays empty (only its members could fork into it):
+   * nothing to signal, and no freeze, whose v1 static-key flip patches
+   * kernel text on every CPU (6% of a `run`'s CPU time under perf). */
+  _cleanup_free_ pid_t *pids = NULL;
+  size_t n = 0;
+  if (hull_cgroup_pids(cg, &pids, &n, err) < 0) return -1;
+  if (n == 0) return 0;
+  free(hull_steal_ptr(&pids));
+  n = 0;
   /* Frozen, nothing can fork between the listing and the signals. */
   bool can_freeze = cg->mode == HULL_CGROUP_V2 || hull_cg_v1_dir(cg, "freezer") != NULL;
   bool was_frozen = hull_cgroup_is_frozen(cg) == 1;
   if (can_freeze && !was_frozen && hull_cgroup_freeze(cg, true, err) < 0) return -1;
-  _cleanup_free_ pid_t *pids = NULL;
-  size_t n = 0;
   int r = hull_cgroup_pids(cg, &pids, &n, err);
   for (size_t i = 0; r == 0 && i < n; i++)
     if (kill(pids[i], sig) < 0 && errno != ESRCH) r = hull_err_sys(err, "kill %d", (int)pids[i]);
