@@ -26,6 +26,8 @@ enum hull_opt_kind {
   HULL_OPT_STRING, /* --flag V, --flag=V; last one wins */
   HULL_OPT_INT,    /* decimal integer into an int */
   HULL_OPT_LIST,   /* repeatable string, appended to a char** vector */
+  HULL_OPT_OPTIONAL, /* --flag (stores ""), --flag=V; never takes the next
+                        argument (it would eat the container id) */
 };
 
 struct hull_opt {

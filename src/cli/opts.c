@@ -35,6 +35,9 @@ static int store(const struct hull_opt *o, const char *shown, const char *value,
                           value, shown);
     }
     return 0;
+  case HULL_OPT_OPTIONAL:
+    *(const char **)o->dest = value ? value : "";
+    return 0;
   case HULL_OPT_STRING:
     *(const char **)o->dest = value;
     return 0;
@@ -65,7 +68,7 @@ static int parse_long(const struct hull_opt *opts, int argc, char **argv, int *p
   char shown[128];
   snprintf(shown, sizeof(shown), "--%s", o->name);
   if (eq) return store(o, shown, eq + 1, err);
-  if (o->kind == HULL_OPT_BOOL) return store(o, shown, NULL, err);
+  if (o->kind == HULL_OPT_BOOL || o->kind == HULL_OPT_OPTIONAL) return store(o, shown, NULL, err);
   if (*pos + 1 >= argc) return hull_err_set(err, 0, "flag needs an argument: %s", shown);
   return store(o, shown, argv[++*pos], err);
 }
@@ -77,7 +80,7 @@ static int parse_short(const struct hull_opt *opts, int argc, char **argv, int *
     const struct hull_opt *o = find_short(opts, *c);
     if (o == NULL) return hull_err_set(err, 0, "flag provided but not defined: -%c", *c);
     char shown[4] = {'-', *c, 0, 0};
-    if (o->kind == HULL_OPT_BOOL) {
+    if (o->kind == HULL_OPT_BOOL || o->kind == HULL_OPT_OPTIONAL) {
       if (store(o, shown, NULL, err) < 0) return -1;
       continue;
     }
@@ -122,7 +125,9 @@ void hull_opts_print_help(FILE *out, const struct hull_opt *opts) {
     char left[96];
     int n = snprintf(left, sizeof(left), "   --%s", o->name);
     if (o->short_name) n += snprintf(left + n, sizeof(left) - (size_t)n, ", -%c", o->short_name);
-    if (o->arg_name) snprintf(left + n, sizeof(left) - (size_t)n, " %s", o->arg_name);
+    if (o->arg_name && o->kind == HULL_OPT_OPTIONAL)
+      snprintf(left + n, sizeof(left) - (size_t)n, "[=%s]", o->arg_name);
+    else if (o->arg_name) snprintf(left + n, sizeof(left) - (size_t)n, " %s", o->arg_name);
     fprintf(out, "%-36s %s\n", left, o->help);
   }
   fprintf(out, "%-36s %s\n", "   --help, -h", "show help");

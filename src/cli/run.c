@@ -25,6 +25,11 @@ static const struct hull_opt *options(void) {
        "pass N extra fds (from 3) to the container"},
       {"net", 0, HULL_OPT_STRING, &o.net_mode, "MODE",
        "network mode for a new netns (overrides annotation run.hull.net)"},
+      {"overlay", 0, HULL_OPT_OPTIONAL, &o.overlay, "VALUE",
+       "copy-on-write rootfs on overlayfs, the bundle is never written: true (default), "
+       "false, volatile, lower=DIR[:DIR...] (top first; root.path is the mount point), "
+       "upper=DIR (changes kept in DIR); comma-separated (overrides annotation "
+       "run.hull.rootfs.overlay)"},
       {NULL, 0, 0, NULL, NULL, NULL}};
   return table;
 }

@@ -24,6 +24,9 @@ void hull_create_job_free(struct hull_create_job *j) {
   if (j->fifo_fd >= 0) close(j->fifo_fd);
   if (j->master >= 0) close(j->master);
   if (j->slave >= 0) close(j->slave);
+  if (j->overlay_fd >= 0) close(j->overlay_fd);
+  hull_overlay_cfg_free(&j->overlay_cfg);
+  free(j->overlay_dir);
   for (int i = 0; i < HULL_NS_NTYPES; i++)
     if (j->ns_fds[i] >= 0) close(j->ns_fds[i]);
   if (j->seccomp) hull_seccomp_filter_free(j->seccomp);
@@ -246,7 +249,8 @@ static int spawn(struct hull_create_job *j, struct hull_err **err) {
         .rootfs = {.rootfs = j->rootfs, .no_pivot = j->opts->no_pivot, .console_fd = j->slave,
                    .new_userns = (j->clone_flags & CLONE_NEWUSER) || j->ns_fds[HULL_NS_USER] >= 0,
                    .rootless = j->ctx->rootless, .bundle = j->bundle,
-                   .overlay_dir = hull_xasprintf("%s/rootfs-overlay", j->c->dir)},
+                   .overlay = j->overlay_cfg.enabled ? &j->overlay_req : NULL,
+                   .overlay_fd = j->overlay_fd},
         .cgroup_tasks_fds = j->cg_tasks.fds, .cgroup_tasks_paths = j->cg_tasks.paths,
         .n_cgroup_tasks = j->cg_tasks.n};
     memcpy(a.ns_fds, j->ns_fds, sizeof(a.ns_fds));
@@ -329,9 +333,10 @@ static void undo(struct hull_create_job *j) {
 }
 
 int hull_create_job_run(struct hull_create_job *j, struct hull_err **err) {
-  if (load_bundle(j, err) < 0) return -1;
+  if (load_bundle(j, err) < 0 || hull_create_overlay_config(j, err) < 0) return -1;
   if (init_state(j, err) < 0 || prepare_net(j, err) < 0 || setup_cgroup(j, err) < 0 ||
-      prepare_io(j, err) < 0 || spawn(j, err) < 0 || parent_sync(j, err) < 0 || finish(j, err) < 0) {
+      prepare_io(j, err) < 0 || hull_create_overlay_mount(j, err) < 0 || spawn(j, err) < 0 ||
+      parent_sync(j, err) < 0 || finish(j, err) < 0) {
     undo(j);
     return -1;
   }
@@ -344,6 +349,6 @@ void hull_create_job_init(struct hull_create_job *j, const struct hull_runtime_c
   j->ctx = ctx;
   j->id = id;
   j->opts = opts;
-  j->sync_fd = j->fifo_fd = j->master = j->slave = -1;
+  j->sync_fd = j->fifo_fd = j->master = j->slave = j->overlay_fd = -1;
   for (int i = 0; i < HULL_NS_NTYPES; i++) j->ns_fds[i] = -1;
 }

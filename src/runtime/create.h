@@ -4,6 +4,7 @@
 
 #include "runtime/internal.h"
 #include "security/security.h"
+#include "storage/storage.h"
 
 struct hull_create_job {
   const struct hull_runtime_ctx *ctx;
@@ -26,12 +27,21 @@ struct hull_create_job {
   int preserve;
   char **extra_env;
   pid_t pid;
+  struct hull_overlay_cfg overlay_cfg; /* --overlay / run.hull.rootfs.overlay */
+  struct hull_overlay_req overlay_req;
+  char *overlay_dir;
+  int overlay_fd;       /* made by us (privileged), -1: by the shim or none */
 };
 
 void hull_create_job_init(struct hull_create_job *j, const struct hull_runtime_ctx *ctx,
                           const char *id, const struct hull_create_opts *opts);
 /* Everything up to the shim's READY; undone on failure. */
 int hull_create_job_run(struct hull_create_job *j, struct hull_err **err);
+/* runtime/overlay.c: --overlay over the annotation, parsed (after the
+ * bundle is loaded); the overlay mount made when we are privileged (after
+ * the state dir and namespace flags, before the clone). */
+int hull_create_overlay_config(struct hull_create_job *j, struct hull_err **err);
+int hull_create_overlay_mount(struct hull_create_job *j, struct hull_err **err);
 void hull_create_job_free(struct hull_create_job *j);
 
 #endif

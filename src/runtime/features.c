@@ -114,8 +114,9 @@ char *hull_features_json(struct hull_err **err) {
   str(g, "\"true\": PID 1 is hull-init, a static reaper run from a sealed memfd that "
          "forwards signals, reaps zombies and exits with the process's status (as --init)");
   str(g, HULL_ANNOTATION_ROOTFS_OVERLAY);
-  str(g, "copy-on-write rootfs on overlayfs: \"\" or \"true\" (lower = root.path) or "
-         "lower layer dirs separated by ':'; upper/work in the state dir");
+  str(g, "copy-on-write rootfs on overlayfs, as create/run --overlay: comma-separated "
+         "true (lower = root.path; \"\" too), false, volatile, lower=DIR[:DIR...] (top "
+         "first), upper=DIR (changes kept); a bare DIR[:DIR...] means lower=");
   yajl_gen_map_close(g);
   yajl_gen_map_close(g);
   const unsigned char *buf;

@@ -128,6 +128,8 @@ struct hull_create_opts {
   bool init;                /* --init: PID 1 is the reaper (run.hull.init) */
   int preserve_fds;
   const char *net_mode;
+  const char *overlay;      /* --overlay[=VALUE] ("" bare), NULL: not given;
+                               wins over annotation run.hull.rootfs.overlay */
   /* run: */
   bool run;                 /* no fifo; start right away */
   bool detach;

@@ -3,9 +3,11 @@
 #include "runtime/internal.h"
 #include "init/init.h"
 #include "net/net.h"
+#include "storage/storage.h"
 
 #include <errno.h>
 #include <signal.h>
+#include <string.h>
 #include <sys/syscall.h>
 #include <time.h>
 
@@ -83,6 +85,13 @@ int hull_container_teardown(struct hull_container *c, const struct hull_spec *sp
     if (hull_hooks_run(&spec->hooks, HULL_HOOK_POSTSTOP, json, &e) < 0) hull_warn("%s", e->msg);
     hull_err_free(&e);
   }
+  /* The overlay mount lived in the container's mount namespace only (gone
+   * with its processes); its dirs may be deep and locked by their modes. */
+  const char *ovl = NULL;
+  for (size_t i = 0; st && i < st->n_annotations; i++)
+    if (strcmp(st->annotations[i].key, HULL_ANNOTATION_ROOTFS_OVERLAY) == 0)
+      ovl = st->annotations[i].value;
+  if (hull_overlay_remove(c->dir, c->id, ovl, &e) < 0) keep_first(&first, &e);
   if (hull_container_remove_dir(c, &e) < 0) keep_first(&first, &e);
   if (first) {
     if (err && *err == NULL) *err = first;

@@ -73,10 +73,13 @@ int storage_setup_dev(int rootfd, const struct hull_spec *spec, const struct hul
 int storage_mask_paths(int rootfd, char *const *paths, int nullfd, struct hull_err **err);
 int storage_readonly_paths(int rootfd, char *const *paths, struct hull_err **err);
 
-/* A detached overlayfs for the rootfs when the annotation asks for one;
+/* A detached overlayfs for the rootfs when opts->overlay asks for one;
  * -2 when it does not. */
-int storage_overlay_root(const struct hull_spec *spec, const struct hull_rootfs_opts *opts,
-                         struct hull_err **err);
+int storage_overlay_root(const struct hull_rootfs_opts *opts, struct hull_err **err);
+/* rm -r of name under parent without following symlinks, with a bounded
+ * number of open fds however deep the tree (a container writes the upper
+ * layer: depth and modes are its choice). ENOENT is success. */
+int storage_remove_tree(int parent, const char *name, struct hull_err **err);
 
 /* A user namespace fd with the given mappings, for idmapped mounts. */
 int storage_userns_fd(const struct hull_mount *m, struct hull_err **err);

@@ -86,7 +86,7 @@ int hull_rootfs_prepare(const struct hull_spec *spec, const struct hull_rootfs_o
   /* The rootfs bound onto itself (or the copy-on-write overlay over it):
    * a mount root for pivot_root, and the tree fd is the root every
    * in-rootfs lookup starts from. */
-  _cleanup_close_ int rootfd = storage_overlay_root(spec, opts, err);
+  _cleanup_close_ int rootfd = storage_overlay_root(opts, err);
   if (rootfd == -1) return -1;
   if (rootfd == -2) rootfd = storage_clone_tree(src, true, opts->rootfs, err);
   if (rootfd < 0) return hull_err_prefix(err, "root.path");

@@ -7,6 +7,8 @@
 
 #include "spec/spec.h"
 
+struct hull_overlay_req;
+
 struct hull_rootfs_opts {
   const char *rootfs;   /* absolute host path of the rootfs (root.path resolved
                            against the bundle) */
@@ -17,15 +19,63 @@ struct hull_rootfs_opts {
   bool rootless;        /* unprivileged caller: no writable host cgroupfs/sysfs */
   const char *bundle;   /* bundle directory: relative bind sources are relative
                            to it (runtime-spec); NULL: to the cwd */
-  const char *overlay_dir; /* annotation run.hull.rootfs.overlay: a directory of
-                              the container's state dir for the overlay's upper/
-                              and work/ (removed with the state dir); NULL with
-                              the annotation set is an error */
+  const struct hull_overlay_req *overlay; /* copy-on-write rootfs, NULL: none */
+  int overlay_fd;       /* that overlay made by the runtime (hull_overlay_mount),
+                           attached on root.path; -1: the shim makes it with
+                           hull_overlay_mount (unprivileged runtime) */
 };
 
-/* The annotation asking for a copy-on-write rootfs on overlayfs: value
- * "" or "true": lower = root.path; else a ':'-separated list of layer
- * directories (topmost first), root.path unused. */
+/* ---- copy-on-write rootfs on overlayfs -----------------------------------
+ * Asked for by `create/run --overlay[=VALUE]` (wins) or the annotation below.
+ * VALUE is a comma-separated list of:
+ *   true               lower = root.path; upper/work in the state dir, removed
+ *                      at delete ("" and a bare --overlay mean the same)
+ *   false              no overlay (alone only)
+ *   lower=DIR[:DIR...] lower layers, topmost first; root.path is then only
+ *                      the mount point
+ *   upper=DIR          keep the changes in DIR (made when missing); its work
+ *                      dir is DIR.work/<container id>, removed at delete
+ *   volatile           overlayfs "volatile": no syncs (lost on host crash)
+ * Directories are absolute, without ':' ',' '\' newline "." "..". The
+ * annotation also takes its first form, a bare "DIR[:DIR...]" (= lower=). */
+#define HULL_OVERLAY_MAX_LOWER 500
+struct hull_overlay_cfg {
+  bool enabled;
+  char **lower;         /* NULL: root.path */
+  size_t n_lower;
+  char *upper;          /* NULL: in the state dir */
+  bool volatile_;
+  const char *what;     /* "--overlay" or the annotation: names the source in errors */
+};
+/* Pure. value NULL: not enabled. */
+int hull_overlay_cfg_parse(const char *value, const char *what, struct hull_overlay_cfg *out,
+                           struct hull_err **err);
+void hull_overlay_cfg_free(struct hull_overlay_cfg *c);
+/* The work dir of upper= for container id: "<upper>.work/<id>" (pure). */
+char *hull_overlay_workdir(const char *upper, const char *id);
+
+struct hull_overlay_req {
+  const struct hull_overlay_cfg *cfg;
+  const char *id;           /* container id (names the upper= work dir) */
+  const char *rootfs;       /* root.path resolved */
+  const char *dir;          /* <state dir>/rootfs-overlay */
+  const struct hull_linux *lx; /* uid/gid mappings of a new user namespace */
+  bool new_userns;          /* the container gets a new user namespace */
+};
+/* Runtime side, privileged (root in the caller's user namespace), before
+ * the shim is cloned: makes the directories and returns a detached overlay
+ * mount (never attached in the caller's namespace: nothing to unmount
+ * after a crash). Lower layers whose owner the container's uidMappings do
+ * not map are idmapped with those mappings (root in the initial user
+ * namespace only); "userxattr" when the caller is inside a user namespace. */
+int hull_overlay_mount(const struct hull_overlay_req *r, struct hull_err **err);
+/* delete: removes <state_dir>/rootfs-overlay and, for upper=, the
+ * container's work dir, however deep the trees are. value: the annotation
+ * value recorded in the state (NULL: none). */
+int hull_overlay_remove(const char *state_dir, const char *id, const char *value,
+                        struct hull_err **err);
+
+/* The annotation (see above). */
 #define HULL_ANNOTATION_ROOTFS_OVERLAY "run.hull.rootfs.overlay"
 
 /* Phase 1, in the new mount namespace, before createContainer hooks:

@@ -143,6 +143,31 @@ static void load_bundle(const char *dir) {
   free(path);
 }
 
+/* run.hull.rootfs.overlay: the shim-side path (as with an unprivileged
+ * runtime), upper/work in --overlay-dir. */
+static struct hull_overlay_cfg overlay_cfg;
+static struct hull_overlay_req overlay_req = {.cfg = &overlay_cfg, .id = "driver"};
+
+static void setup_overlay(void) {
+  const char *v = hull_spec_annotation(&spec, HULL_ANNOTATION_ROOTFS_OVERLAY);
+  struct hull_err *err = NULL;
+  if (v == NULL) return;
+  if (hull_overlay_cfg_parse(v, "annotation " HULL_ANNOTATION_ROOTFS_OVERLAY, &overlay_cfg, &err) < 0) {
+    fprintf(stderr, "storage-driver: %s\n", err->msg);
+    exit(2);
+  }
+  if (!overlay_cfg.enabled) return;
+  if (overlay_req.dir == NULL) {
+    fprintf(stderr, "storage-driver: the overlay needs --overlay-dir\n");
+    exit(2);
+  }
+  overlay_req.rootfs = ropts.rootfs;
+  overlay_req.lx = &spec.linux_;
+  overlay_req.new_userns = ropts.new_userns;
+  ropts.overlay = &overlay_req;
+  ropts.overlay_fd = -1;
+}
+
 static int parse_args(int argc, char **argv) {
   struct hull_mount *last = NULL;
   int i = 1;
@@ -162,7 +187,7 @@ static int parse_args(int argc, char **argv) {
     else if (strcmp(a, "--device") == 0 && v) add_device(v);
     else if (strcmp(a, "--between") == 0 && v) between = v;
     else if (strcmp(a, "--bundle") == 0 && v) load_bundle(v);
-    else if (strcmp(a, "--overlay-dir") == 0 && v) ropts.overlay_dir = v;
+    else if (strcmp(a, "--overlay-dir") == 0 && v) overlay_req.dir = v;
     else if (strcmp(a, "--mount-label") == 0 && v) spec.linux_.mount_label = hull_xstrdup(v);
     else if (strcmp(a, "--annotation") == 0 && v) add_annotation(v);
     else {
@@ -194,6 +219,7 @@ static int parse_args(int argc, char **argv) {
     fprintf(stderr, "usage: storage-driver [flags] ROOTFS -- CMD [ARGS...]\n");
     exit(2);
   }
+  setup_overlay();
   spec.has_linux = true;
   spec.linux_.masked_paths = masked;
   spec.linux_.readonly_paths = readonly_;

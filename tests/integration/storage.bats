@@ -366,9 +366,9 @@ EOS
   [ "$status" -eq 0 ]
   [ "${lines[0]}" = "top" ]
   [[ "${lines[1]}" == *"Read-only file system"* ]]
-  run drive --defaults --annotation run.hull.rootfs.overlay=true "$R" -- true
+  run drive --defaults --annotation "run.hull.rootfs.overlay=lower=$H/none" --overlay-dir "$S/o3" "$R" -- true
   [ "$status" -ne 0 ]
-  [[ "$output" == *"run.hull.rootfs.overlay: the runtime gave no state directory"* ]]
+  [[ "$output" == *"run.hull.rootfs.overlay: lower layer: $H/none: No such file or directory"* ]]
 }
 
 @test "linux.mountLabel: applied with SELinux, a clear error without it" {
