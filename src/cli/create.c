@@ -10,7 +10,7 @@ static const struct hull_opt *options(void) {
       {"console-socket", 0, HULL_OPT_STRING, &o.console_socket, "PATH",
        "unix socket receiving the pty master (process.terminal)"},
       {"pidfd-socket", 0, HULL_OPT_STRING, &o.pidfd_socket, "PATH",
-       "unix socket receiving a pidfd of the init (not supported yet: refused)"},
+       "unix socket receiving a pidfd of the container's init (SCM_RIGHTS)"},
       {"init", 0, HULL_OPT_BOOL, &o.init, NULL,
        "PID 1 is hull's reaper: forwards signals, reaps zombies (annotation run.hull.init)"},
       {"no-pivot", 0, HULL_OPT_BOOL, &o.no_pivot, NULL, "do not use pivot_root"},
@@ -35,10 +35,6 @@ static int run(struct hull_global *g, int argc, char **argv) {
   if (r) return r == 2 ? 0 : r;
   if (hull_cli_nargs(&hull_cmd_create, argc, pos, 1)) return 1;
   _cleanup_err_ struct hull_err *err = NULL;
-  if (o.pidfd_socket) {
-    hull_error("create: --pidfd-socket is not supported yet");
-    return 1;
-  }
   if (o.preserve_fds < 0) {
     hull_error("create: --preserve-fds: must not be negative");
     return 1;

@@ -5,8 +5,8 @@
 
 #include <errno.h>
 
-static const char *process_file, *pid_file, *console_socket, *cwd, *user, *apparmor, *label,
-    *cgroup;
+static const char *process_file, *pid_file, *console_socket, *pidfd_socket, *cwd, *user,
+    *apparmor, *label, *cgroup;
 static bool detach, tty, no_new_privs, ignore_paused;
 static int preserve_fds;
 static char **envs, **gids, **caps;
@@ -18,6 +18,8 @@ static const struct hull_opt *options(void) {
       {"pid-file", 0, HULL_OPT_STRING, &pid_file, "FILE", "write the process's pid to FILE"},
       {"console-socket", 0, HULL_OPT_STRING, &console_socket, "PATH",
        "unix socket receiving the pty master"},
+      {"pidfd-socket", 0, HULL_OPT_STRING, &pidfd_socket, "PATH",
+       "unix socket receiving a pidfd of the process (SCM_RIGHTS)"},
       {"tty", 't', HULL_OPT_BOOL, &tty, NULL, "allocate a pseudo-TTY"},
       {"cwd", 0, HULL_OPT_STRING, &cwd, "DIR", "working directory in the container"},
       {"env", 'e', HULL_OPT_LIST, &envs, "K=V", "set an environment variable"},
@@ -93,7 +95,8 @@ static int do_exec(struct hull_global *g, const char *id, char **args,
   _cleanup_state_ struct hull_state *st = hull_state_load(g->root, id, err);
   if (st == NULL) return -1;
   struct hull_exec_opts o = {.detach = detach, .pid_file = pid_file,
-                             .console_socket = console_socket, .preserve_fds = preserve_fds,
+                             .console_socket = console_socket, .pidfd_socket = pidfd_socket,
+                             .preserve_fds = preserve_fds,
                              .cgroup = cgroup, .ignore_paused = ignore_paused};
   int code = 0, r = -1;
   if (process_file) {

@@ -11,7 +11,7 @@ static const struct hull_opt *options(void) {
       {"console-socket", 0, HULL_OPT_STRING, &o.console_socket, "PATH",
        "unix socket receiving the pty master (process.terminal)"},
       {"pidfd-socket", 0, HULL_OPT_STRING, &o.pidfd_socket, "PATH",
-       "unix socket receiving a pidfd of the init (not supported yet: refused)"},
+       "unix socket receiving a pidfd of the container's init (SCM_RIGHTS)"},
       {"detach", 'd', HULL_OPT_BOOL, &o.detach, NULL, "detach from the container's process"},
       {"keep", 0, HULL_OPT_BOOL, &o.keep, NULL, "do not delete the container after it exits"},
       {"no-subreaper", 0, HULL_OPT_BOOL, &o.no_subreaper, NULL,
@@ -40,10 +40,6 @@ static int run(struct hull_global *g, int argc, char **argv) {
   if (r) return r == 2 ? 0 : r;
   if (hull_cli_nargs(&hull_cmd_run, argc, pos, 1)) return 1;
   _cleanup_err_ struct hull_err *err = NULL;
-  if (o.pidfd_socket) {
-    hull_error("run: --pidfd-socket is not supported yet");
-    return 1;
-  }
   if (o.preserve_fds < 0) {
     hull_error("run: --preserve-fds: must not be negative");
     return 1;

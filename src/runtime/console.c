@@ -8,6 +8,7 @@
 #include <string.h>
 #include <sys/ioctl.h>
 #include <sys/socket.h>
+#include <sys/syscall.h>
 #include <sys/un.h>
 #include <termios.h>
 
@@ -23,17 +24,21 @@ int hull_pty_open(int *master, int *slave, struct hull_err **err) {
   return 0;
 }
 
-int hull_console_send(const char *socket_path, int master, struct hull_err **err) {
+int hull_unix_connect(const char *socket_path, const char *flag, struct hull_err **err) {
   struct sockaddr_un addr = {.sun_family = AF_UNIX};
   if (strlen(socket_path) >= sizeof(addr.sun_path))
-    return hull_err_set(err, 0, "--console-socket %s: path too long", socket_path);
+    return hull_err_set(err, 0, "%s %s: path too long", flag, socket_path);
   strcpy(addr.sun_path, socket_path);
   _cleanup_close_ int fd = socket(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0);
-  if (fd < 0) return hull_err_sys(err, "--console-socket: socket");
+  if (fd < 0) return hull_err_sys(err, "%s: socket", flag);
   if (connect(fd, (struct sockaddr *)&addr, sizeof(addr)) < 0)
-    return hull_err_sys(err, "--console-socket: connect %s", socket_path);
-  char name[] = "/dev/ptmx";
-  struct iovec iov = {.iov_base = name, .iov_len = sizeof(name) - 1};
+    return hull_err_sys(err, "%s: connect %s", flag, socket_path);
+  return hull_steal_fd(&fd);
+}
+
+int hull_fd_send(int sock, const char *flag, const char *name, int fd, struct hull_err **err) {
+  /* The name rides along as the data, as runc sends it (a file's name). */
+  struct iovec iov = {.iov_base = (void *)name, .iov_len = strlen(name)};
   union {
     char buf[CMSG_SPACE(sizeof(int))];
     struct cmsghdr align;
@@ -45,10 +50,23 @@ int hull_console_send(const char *socket_path, int master, struct hull_err **err
   c->cmsg_level = SOL_SOCKET;
   c->cmsg_type = SCM_RIGHTS;
   c->cmsg_len = CMSG_LEN(sizeof(int));
-  memcpy(CMSG_DATA(c), &master, sizeof(int));
-  if (sendmsg(fd, &msg, MSG_NOSIGNAL) < 0)
-    return hull_err_sys(err, "--console-socket: send to %s", socket_path);
+  memcpy(CMSG_DATA(c), &fd, sizeof(int));
+  if (sendmsg(sock, &msg, MSG_NOSIGNAL) < 0) return hull_err_sys(err, "%s: send", flag);
   return 0;
+}
+
+int hull_console_send(const char *socket_path, int master, struct hull_err **err) {
+  _cleanup_close_ int fd = hull_unix_connect(socket_path, "--console-socket", err);
+  if (fd < 0) return -1;
+  if (hull_fd_send(fd, "--console-socket", "/dev/ptmx", master, err) < 0)
+    return hull_err_prefix(err, "%s", socket_path);
+  return 0;
+}
+
+int hull_pidfd_send(int sock, pid_t pid, struct hull_err **err) {
+  _cleanup_close_ int pidfd = (int)syscall(SYS_pidfd_open, pid, 0);
+  if (pidfd < 0) return hull_err_sys(err, "--pidfd-socket: pidfd_open %d", (int)pid);
+  return hull_fd_send(sock, "--pidfd-socket", "pidfd", pidfd, err);
 }
 
 int hull_tty_raw(int fd, struct termios *saved) {

@@ -27,6 +27,7 @@ void hull_create_job_free(struct hull_create_job *j) {
   if (j->overlay_fd >= 0) close(j->overlay_fd);
   hull_overlay_cfg_free(&j->overlay_cfg);
   free(j->overlay_dir);
+  if (j->pidfd_sock >= 0) close(j->pidfd_sock);
   for (int i = 0; i < HULL_NS_NTYPES; i++)
     if (j->ns_fds[i] >= 0) close(j->ns_fds[i]);
   if (j->seccomp) hull_seccomp_filter_free(j->seccomp);
@@ -163,6 +164,10 @@ static int prepare_io(struct hull_create_job *j, struct hull_err **err) {
   if (!p->terminal && j->opts->console_socket)
     return hull_err_set(err, 0, "--console-socket given but process.terminal is false");
   if (p->terminal && hull_pty_open(&j->master, &j->slave, err) < 0) return -1;
+  /* Connected now, so a bad socket fails before anything runs. */
+  if (j->opts->pidfd_socket &&
+      (j->pidfd_sock = hull_unix_connect(j->opts->pidfd_socket, "--pidfd-socket", err)) < 0)
+    return -1;
   if (!j->opts->run) {
     _cleanup_free_ char *fifo = hull_xasprintf("%s/exec.fifo", j->c->dir);
     if (mkfifo(fifo, 0622) < 0) return hull_err_sys(err, "mkfifo %s", fifo);
@@ -314,6 +319,7 @@ int hull_pid_file_write(const char *path, pid_t pid, struct hull_err **err) {
 static int finish(struct hull_create_job *j, struct hull_err **err) {
   j->c->state->creating = false;
   if (hull_container_save(j->c, err) < 0) return -1;
+  if (j->pidfd_sock >= 0 && hull_pidfd_send(j->pidfd_sock, j->pid, err) < 0) return -1;
   if (j->opts->pid_file && hull_pid_file_write(j->opts->pid_file, j->pid, err) < 0) return -1;
   return 0;
 }
@@ -349,6 +355,6 @@ void hull_create_job_init(struct hull_create_job *j, const struct hull_runtime_c
   j->ctx = ctx;
   j->id = id;
   j->opts = opts;
-  j->sync_fd = j->fifo_fd = j->master = j->slave = j->overlay_fd = -1;
+  j->sync_fd = j->fifo_fd = j->master = j->slave = j->overlay_fd = j->pidfd_sock = -1;
   for (int i = 0; i < HULL_NS_NTYPES; i++) j->ns_fds[i] = -1;
 }

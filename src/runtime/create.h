@@ -20,6 +20,7 @@ struct hull_create_job {
   bool joins_itself;
   struct hull_seccomp_filter *seccomp;
   int sync_fd, fifo_fd, master, slave;
+  int pidfd_sock;             /* --pidfd-socket, connected before clone */
   int ns_fds[HULL_NS_NTYPES];
   unsigned long clone_flags, unshare_flags;
   bool new_time;

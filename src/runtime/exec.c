@@ -21,7 +21,7 @@ struct exec_job {
   struct hull_cgroup *cg;
   struct hull_seccomp_filter *seccomp;
   int ns_fds[HULL_NS_NTYPES];
-  int master, slave, sync_fd;
+  int master, slave, sync_fd, pidfd_sock;
   pid_t pid;
   bool joins_itself; /* v1: the shim joined the cgroup by itself */
 };
@@ -32,6 +32,7 @@ static void exec_job_free(struct exec_job *j) {
   if (j->master >= 0) close(j->master);
   if (j->slave >= 0) close(j->slave);
   if (j->sync_fd >= 0) close(j->sync_fd);
+  if (j->pidfd_sock >= 0) close(j->pidfd_sock);
   if (j->seccomp) hull_seccomp_filter_free(j->seccomp);
   if (j->cg) hull_cgroup_free(j->cg);
   hull_spec_free(j->spec);
@@ -87,6 +88,9 @@ static int load(struct exec_job *j, const struct hull_runtime_ctx *ctx, const ch
     return hull_err_set(err, 0, "--console-socket given but the process has no terminal");
   if (o->process->terminal && o->detach && !o->console_socket)
     return hull_err_set(err, 0, "a detached exec with a terminal needs --console-socket");
+  if (o->pidfd_socket &&
+      (j->pidfd_sock = hull_unix_connect(o->pidfd_socket, "--pidfd-socket", err)) < 0)
+    return -1;
   return open_container_ns(j, err);
 }
 
@@ -141,7 +145,7 @@ static int handshake(struct exec_job *j, const struct hull_exec_opts *o, struct 
 
 int hull_container_exec(const struct hull_runtime_ctx *ctx, const char *id,
                         const struct hull_exec_opts *o, int *exit_code, struct hull_err **err) {
-  struct exec_job j = {.master = -1, .slave = -1, .sync_fd = -1};
+  struct exec_job j = {.master = -1, .slave = -1, .sync_fd = -1, .pidfd_sock = -1};
   for (int i = 0; i < HULL_NS_NTYPES; i++) j.ns_fds[i] = -1;
   *exit_code = 0;
   int r = -1;
@@ -151,8 +155,10 @@ int hull_container_exec(const struct hull_runtime_ctx *ctx, const char *id,
     if (handshake(&j, o, err) < 0) {
       kill(j.pid, SIGKILL);
       waitpid(j.pid, NULL, 0);
-    } else if (o->pid_file && hull_pid_file_write(o->pid_file, j.pid, err) < 0) {
+    } else if ((j.pidfd_sock >= 0 && hull_pidfd_send(j.pidfd_sock, j.pid, err) < 0) ||
+               (o->pid_file && hull_pid_file_write(o->pid_file, j.pid, err) < 0)) {
       kill(j.pid, SIGKILL);
+      waitpid(j.pid, NULL, 0);
     } else {
       r = 0;
       if (j.slave >= 0) {

@@ -166,6 +166,7 @@ struct hull_exec_opts {
   bool detach;
   const char *pid_file;
   const char *console_socket;
+  const char *pidfd_socket;     /* receives a pidfd of the process */
   int preserve_fds;
   const char *cgroup;           /* sub-cgroup, NULL: the container's */
   bool ignore_paused;

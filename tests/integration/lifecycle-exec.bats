@@ -180,3 +180,41 @@ JSON
   run hull exec --user 1000 s1 cat /proc/1/exe
   [ "$status" -ne 0 ]
 }
+
+# recv_pidfd NAME [SIGNAL]: starts the --pidfd-socket receiver on $B/NAME.sock
+# writing to $B/NAME.out; its pid in RPID.
+recv_pidfd() {
+  "$HULL_BUILDDIR/tests/integration/recvpidfd" "$B/$1.sock" ${2:-} >"$B/$1.out" &
+  RPID=$!
+  for i in $(seq 100); do [ -S "$B/$1.sock" ] && break; sleep 0.05; done
+}
+
+@test "--pidfd-socket: create sends a pidfd of the init; it signals and waits for it" {
+  update_config "$B" '.process.args = ["sleep", "600"]'
+  recv_pidfd c 9
+  hull create --pidfd-socket "$B/c.sock" --pid-file "$B/c.pid" --bundle "$B" pf1 </dev/null >/dev/null 2>&1
+  # the receiver SIGKILLs through the pidfd and sees the exit
+  wait "$RPID"
+  [ "$(head -n1 "$B/c.out")" = "name=pidfd pid=$(cat "$B/c.pid")" ]
+  [ "$(tail -n1 "$B/c.out")" = exited ]
+  [ "$(hull state pf1 | jq -r .status)" = stopped ]
+}
+
+@test "--pidfd-socket: run -d and exec send the process's pidfd; a bad socket is refused first" {
+  update_config "$B" '.process.args = ["sleep", "600"]'
+  recv_pidfd r
+  hull run -d --pidfd-socket "$B/r.sock" --bundle "$B" pf2 </dev/null >/dev/null 2>&1
+  wait "$RPID"
+  [ "$(cat "$B/r.out")" = "name=pidfd pid=$(hull state pf2 | jq -r .pid)" ]
+  recv_pidfd e
+  hull exec -d --pid-file "$B/e.pid" --pidfd-socket "$B/e.sock" pf2 sleep 600
+  wait "$RPID"
+  [ "$(cat "$B/e.out")" = "name=pidfd pid=$(cat "$B/e.pid")" ]
+  run hull exec --pidfd-socket "$B/nosuch.sock" pf2 true
+  [ "$status" -eq 1 ]
+  [[ "$output" == *"--pidfd-socket: connect $B/nosuch.sock"* ]]
+  run hull create --pidfd-socket "$B/nosuch.sock" --bundle "$B" pf3
+  [ "$status" -eq 1 ]
+  [[ "$output" == *"--pidfd-socket: connect $B/nosuch.sock"* ]]
+  [ ! -e "$HULL_TEST_ROOT/pf3" ]
+}
