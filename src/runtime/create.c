@@ -13,6 +13,7 @@
 #include <pwd.h>
 #include <sched.h>
 #include <signal.h>
+#include <stdio.h>
 #include <string.h>
 #include <sys/socket.h>
 #include <sys/stat.h>
@@ -63,10 +64,27 @@ static int load_bundle(struct hull_create_job *j, struct hull_err **err) {
                           &j->reaper, err);
 }
 
+#ifdef HULL_STATIC_BINARY
+/* A static glibc binary would dlopen NSS modules for getpwuid, which breaks
+ * when the host's glibc differs from the one linked in: read /etc/passwd
+ * itself (fgetpwent uses no NSS). */
+static char *owner_name(void) {
+  uid_t uid = geteuid();
+  FILE *f = fopen("/etc/passwd", "re");
+  struct passwd *pw;
+  char *name = NULL;
+  if (f == NULL) return hull_xstrdup("");
+  while (name == NULL && (pw = fgetpwent(f)) != NULL)
+    if (pw->pw_uid == uid && pw->pw_name) name = hull_xstrdup(pw->pw_name);
+  fclose(f);
+  return name ? name : hull_xstrdup("");
+}
+#else
 static char *owner_name(void) {
   struct passwd *pw = getpwuid(geteuid());
   return hull_xstrdup(pw && pw->pw_name ? pw->pw_name : "");
 }
+#endif
 
 /* The state dir with config.json and a first state.json ("creating"), so
  * a create killed at any later point leaves what delete --force needs. */
