@@ -35,6 +35,13 @@ int hull_open_in_root(int rootfd, const char *path, int flags, mode_t mode,
 
 int hull_mkdir_in_root(int rootfd, const char *path, mode_t mode, struct hull_err **err) {
   _cleanup_free_ char *clean = hull_clean_in_root(path);
+  /* Mostly the directory exists (sys/fs/cgroup for each hierarchy, dev):
+   * one lookup, resolved inside the rootfs like the walk below. */
+  int whole = storage_openat2(rootfd, clean, O_PATH | O_DIRECTORY, 0, 0);
+  if (whole >= 0 || errno != ENOENT) {
+    if (whole < 0) return hull_err_sys(err, "open directory %s in the rootfs", clean);
+    return whole;
+  }
   _cleanup_close_ int cur = storage_openat2(rootfd, "", O_PATH | O_DIRECTORY, 0, 0);
   if (cur < 0) return hull_err_sys(err, "open the rootfs");
   /* Each prefix is resolved again from the root (symlinks inside the image
