@@ -80,9 +80,14 @@ void hull_cg_devprog_free(struct hull_cg_devprog *p);
 int hull_cg_devprog_attach(int cgroup_fd, const struct hull_cg_devprog *p, struct hull_err **err);
 
 /* What apply writes for devices: deny all, the given rules, then the
- * defaults every container gets (devrules.c). */
+ * defaults every container gets (devrules.c), compacted: always starts
+ * with a full deny-all. */
 struct hull_device_rule *hull_cg_effective_rules(const struct hull_device_rule *rules, size_t n,
                                                 size_t *out_n);
+/* Drops, in place, rules that cannot change any decision: everything
+ * before the last full deny-all, and an allow repeated with only allows
+ * since its first occurrence. Returns the new count. */
+size_t hull_cg_compact_rules(struct hull_device_rule *r, size_t n);
 
 /* ---- undoable writes (journal.c) ------------------------------------- */
 struct hull_cg_journal_entry {

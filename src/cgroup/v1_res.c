@@ -148,7 +148,9 @@ static int v1_devices(struct hull_cgroup *cg, struct hull_cg_journal *j, const s
   if (r->n_devices == 0) return 0;
   const char *d = need(cg, "devices", false); /* defaults are always there */
   if (d == NULL) return 0;
-  if (hull_cg_set(j, d, "devices.deny", "a", err) < 0) return -1;
+  /* The effective rules start with a deny-all already. */
+  bool starts_denied = !r->devices[0].allow && r->devices[0].type == 'a';
+  if (!starts_denied && hull_cg_set(j, d, "devices.deny", "a", err) < 0) return -1;
   for (size_t i = 0; i < r->n_devices; i++) {
     const struct hull_device_rule *rule = &r->devices[i];
     char dev[64], line[96];

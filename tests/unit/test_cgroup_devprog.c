@@ -153,6 +153,48 @@ static void test_random_tables(void **state) {
   }
 }
 
+/* Compaction drops only rules that decide nothing: same answers. */
+static void test_compact_rules(void **state) {
+  (void)state;
+  static const char *accs[] = {"r", "w", "m", "rw", "rm", "wm", "rwm", ""};
+  static const char types[] = {'a', 'c', 'b'};
+  unsigned seed = 777;
+  for (int t = 0; t < 400; t++) {
+    struct hull_device_rule rules[12], packed[12];
+    size_t n = (size_t)(rand_r(&seed) % 12);
+    for (size_t i = 0; i < n; i++) {
+      /* Few distinct rules, so duplicates and deny-alls are common. */
+      rules[i].allow = rand_r(&seed) % 3 != 0;
+      rules[i].type = types[rand_r(&seed) % 3];
+      rules[i].major = rand_r(&seed) % 2 ? -1 : 1;
+      rules[i].minor = rand_r(&seed) % 2 ? -1 : 1;
+      snprintf(rules[i].access, sizeof(rules[i].access), "%s", accs[rand_r(&seed) % 8]);
+    }
+    memcpy(packed, rules, sizeof(rules));
+    size_t k = hull_cg_compact_rules(packed, n);
+    assert_true(k <= n);
+    for (int m = 0; m < 40; m++) {
+      struct req q = {rand_r(&seed) % 2 ? 'c' : 'b', (uint32_t)(rand_r(&seed) % 3),
+                      (uint32_t)(rand_r(&seed) % 3), (uint32_t)(rand_r(&seed) % 7 + 1)};
+      assert_int_equal(reference(packed, k, &q), reference(rules, n, &q));
+    }
+  }
+  /* `hull spec`: deny all, then the defaults twice -> deny all + defaults */
+  struct hull_device_rule deny[] = {RULE(false, 'a', -1, -1, "rwm")};
+  struct hull_linux lx = {0};
+  lx.resources.devices = deny;
+  lx.resources.n_devices = 1;
+  size_t n = 0, ne = 0;
+  struct hull_device_rule *all = hull_cgroup_device_rules(&lx, &n);
+  struct hull_device_rule *eff = hull_cg_effective_rules(all, n, &ne);
+  assert_int_equal(n, 1 + 1 + 10);
+  assert_int_equal(ne, 1 + 10);
+  assert_false(eff[0].allow);
+  assert_int_equal(eff[0].type, 'a');
+  free(eff);
+  free(all);
+}
+
 /* The list a container gets: config rules, its device nodes, defaults. */
 static void test_container_rules(void **state) {
   (void)state;
@@ -196,7 +238,7 @@ int main(void) {
   const struct CMUnitTest tests[] = {
       cmocka_unit_test(test_default_deny), cmocka_unit_test(test_oci_defaults),
       cmocka_unit_test(test_later_rules_win), cmocka_unit_test(test_random_tables),
-      cmocka_unit_test(test_container_rules),
+      cmocka_unit_test(test_container_rules), cmocka_unit_test(test_compact_rules),
   };
   return cmocka_run_group_tests(tests, NULL, NULL);
 }
