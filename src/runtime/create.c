@@ -194,8 +194,8 @@ static int prepare_io(struct hull_create_job *j, struct hull_err **err) {
     if (j->fifo_fd < 0) return hull_err_sys(err, "open %s", fifo);
   }
   if (j->spec->linux_.seccomp.present) {
-    j->seccomp = hull_seccomp_compile(&j->spec->linux_.seccomp, err);
-    if (j->seccomp == NULL) return hull_err_prefix(err, "linux.seccomp");
+    j->seccomp = hull_runtime_seccomp(j->ctx, &j->spec->linux_.seccomp, err);
+    if (j->seccomp == NULL) return -1;
   }
   listen_fds(j);
   return open_namespaces(j, err);

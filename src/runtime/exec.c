@@ -80,8 +80,8 @@ static int load(struct exec_job *j, const struct hull_runtime_ctx *ctx, const ch
     if (j->cg == NULL) return -1;
   }
   if (j->spec->linux_.seccomp.present) {
-    j->seccomp = hull_seccomp_compile(&j->spec->linux_.seccomp, err);
-    if (j->seccomp == NULL) return hull_err_prefix(err, "linux.seccomp");
+    j->seccomp = hull_runtime_seccomp(ctx, &j->spec->linux_.seccomp, err);
+    if (j->seccomp == NULL) return -1;
   }
   if (o->process->terminal && hull_pty_open(&j->master, &j->slave, err) < 0) return -1;
   if (!o->process->terminal && o->console_socket)

@@ -34,6 +34,13 @@ int hull_wait_foreground(pid_t pid, int master, bool reap_all);
  * container exists, so none is lost); *old gets the previous mask. */
 void hull_block_signals(sigset_t *old);
 
+/* Compiles the container's seccomp profile with the filter cache in
+ * <root>/.seccomp-cache, so each --root keeps its own (a test root or a
+ * rootless root never reads or fills /run/hull's). */
+struct hull_seccomp_filter *hull_runtime_seccomp(const struct hull_runtime_ctx *ctx,
+                                                 const struct hull_seccomp *sc,
+                                                 struct hull_err **err);
+
 /* The OCI state JSON handed to hooks. */
 char *hull_hook_state(const struct hull_state *st, enum hull_status status);
 

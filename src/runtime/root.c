@@ -1,5 +1,6 @@
-/* Where state lives by default. */
-#include "runtime/runtime.h"
+/* Where state lives by default, and what lives next to the containers. */
+#include "runtime/internal.h"
+#include "security/security.h"
 
 #include <string.h>
 
@@ -22,4 +23,14 @@ const char *hull_runtime_default_root(void) {
   else
     snprintf(path, sizeof(path), "/run/user/%u/hull", (unsigned)geteuid());
   return path;
+}
+
+struct hull_seccomp_filter *hull_runtime_seccomp(const struct hull_runtime_ctx *ctx,
+                                                 const struct hull_seccomp *sc,
+                                                 struct hull_err **err) {
+  _cleanup_free_ char *dir = hull_xasprintf("%s/.seccomp-cache", ctx->root);
+  hull_seccomp_set_cache_dir(dir);
+  struct hull_seccomp_filter *f = hull_seccomp_compile(sc, err);
+  if (f == NULL) hull_err_prefix(err, "linux.seccomp");
+  return f;
 }

@@ -191,3 +191,17 @@ hook() {
   ! ls -d /sys/fs/cgroup/*/hull-test/many-$$-* 2>/dev/null
   [ "$(wc -l </proc/self/mountinfo)" -eq "$mounts_before" ]
 }
+
+@test "seccomp filters are cached under --root/.seccomp-cache, which list ignores" {
+  update_config "$B" '.linux.seccomp = {defaultAction: "SCMP_ACT_ALLOW",
+      syscalls: [{names: ["mknodat"], action: "SCMP_ACT_ERRNO"}]}
+    | .process.args = ["true"]'
+  hull run --bundle "$B" sc1 </dev/null
+  [ "$(find "$HULL_TEST_ROOT/.seccomp-cache" -type f | wc -l)" -eq 1 ]
+  [ "$(stat -c %a "$HULL_TEST_ROOT/.seccomp-cache")" = 700 ]
+  # a second run of the same profile hits the cache: still one entry
+  hull run --bundle "$B" sc2 </dev/null
+  [ "$(find "$HULL_TEST_ROOT/.seccomp-cache" -type f | wc -l)" -eq 1 ]
+  run hull list -q
+  [ -z "$output" ]
+}
