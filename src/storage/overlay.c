@@ -8,6 +8,8 @@
 
 #include <errno.h>
 #include <fcntl.h>
+#include <limits.h>
+#include <stdio.h>
 #include <string.h>
 #include <sys/mount.h>
 #include <sys/stat.h>
@@ -118,19 +120,62 @@ static int open_lowers(const struct hull_overlay_req *r, struct layers *l, struc
   return 0;
 }
 
-/* mkdir that is fine with an existing directory; made dirs get owner and
- * mode when asked (owner -1: keep). */
+/* mkdir -p that is fine with an existing directory; a made one gets the
+ * owner and mode of `like` (or mode). */
 static int make_dir(const char *dir, mode_t mode, const struct stat *like, bool *made,
                     struct hull_err **err) {
+  struct stat st;
   *made = false;
-  if (mkdir(dir, 0700) == 0) *made = true;
-  else if (errno != EEXIST) return hull_err_sys(err, "mkdir %s", dir);
-  if (!*made) return 0;
+  if (stat(dir, &st) == 0) {
+    if (!S_ISDIR(st.st_mode)) return hull_err_set(err, ENOTDIR, "%s: not a directory", dir);
+    return 0;
+  }
+  if (errno != ENOENT) return hull_err_sys(err, "stat %s", dir);
+  if (hull_mkdir_p(dir, 0755, err) < 0) return -1;
+  *made = true;
   /* Inside a user namespace an owner it does not map cannot be given:
    * the dir stays ours then, which is what the container sees anyway. */
   if (like && chown(dir, like->st_uid, like->st_gid) < 0 && initial_userns())
     return hull_err_sys(err, "chown %s", dir);
   if (chmod(dir, like ? like->st_mode & 07777 : mode) < 0) return hull_err_sys(err, "chmod %s", dir);
+  return 0;
+}
+
+/* realpath of a path that may not exist yet: its deepest existing
+ * ancestor resolved, the rest appended. */
+static char *canon(const char *path) {
+  char buf[PATH_MAX];
+  if (realpath(path, buf)) return hull_xstrdup(buf);
+  const char *slash = strrchr(path, '/');
+  if (errno != ENOENT || slash == NULL || slash == path) return hull_xstrdup(path);
+  _cleanup_free_ char *parent = hull_xasprintf("%.*s", (int)(slash - path), path);
+  _cleanup_free_ char *p = canon(parent);
+  return hull_xasprintf("%s%s", strcmp(p, "/") == 0 ? "" : p, slash);
+}
+
+static bool path_within(const char *inner, const char *outer) {
+  size_t n = strlen(outer);
+  if (strcmp(outer, "/") == 0) return true;
+  return strncmp(inner, outer, n) == 0 && (inner[n] == '\0' || inner[n] == '/');
+}
+
+/* overlayfs lets an upper layer sit inside a lower one: the image would
+ * then be written through the upper, which is what the overlay is for not
+ * doing. Refused both ways, symlinks resolved, before anything is made. */
+static int check_overlap(const struct hull_overlay_req *r, const struct layers *l,
+                         struct hull_err **err) {
+  const struct hull_overlay_cfg *c = r->cfg;
+  _cleanup_free_ char *up = c->upper ? canon(c->upper) : canon(r->dir);
+  _cleanup_free_ char *wk = c->upper ? hull_xasprintf("%s.work", up) : NULL;
+  for (size_t i = 0; i < l->n_lower; i++) {
+    _cleanup_free_ char *lo = canon(l->path[i]);
+    const char *hit = path_within(up, lo) || path_within(lo, up) ? up
+                      : wk && (path_within(wk, lo) || path_within(lo, wk)) ? wk : NULL;
+    if (hit)
+      return hull_err_set(err, EINVAL,
+                          "%s: %s %s overlaps lower layer %s (the image would be written)",
+                          c->what, c->upper ? "upper=" : "state dir", hit, lo);
+  }
   return 0;
 }
 
@@ -238,7 +283,7 @@ int hull_overlay_mount(const struct hull_overlay_req *r, struct hull_err **err) 
   for (size_t i = 0; i < HULL_OVERLAY_MAX_LOWER; i++) l.tree[i] = -1;
   struct stat top;
   if (open_lowers(r, &l, &top, err) < 0) return -1;
-  if (open_upper(r, &l, &top, err) < 0) return -1;
+  if (check_overlap(r, &l, err) < 0 || open_upper(r, &l, &top, err) < 0) return -1;
   return make_overlay(r, &l, err);
 }
 
