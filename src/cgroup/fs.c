@@ -84,6 +84,9 @@ int hull_cg_read_procs_recursive(const char *dir, pid_t **pids, size_t *n, struc
 }
 
 int hull_cg_rmdir_tree(const char *path, struct hull_err **err) {
+  /* Mostly a leaf whose tasks are gone: one rmdir. EBUSY (sub-cgroups or
+   * tasks still leaving) takes the walk and the bounded retries below. */
+  if (rmdir(path) == 0 || errno == ENOENT) return 0;
   DIR *d = opendir(path);
   if (d == NULL) return errno == ENOENT ? 0 : hull_err_sys(err, "opendir %s", path);
   struct dirent *e;
