@@ -14,11 +14,11 @@
 #define CGROUP2_SUPER_MAGIC 0x63677270
 #endif
 
-/* True when /proc/self/mountinfo lists at least one cgroup v1 hierarchy
- * below /sys/fs/cgroup. */
-static bool have_v1_hierarchies(void) {
-  _cleanup_free_ char *mi = hull_read_file("/proc/self/mountinfo", NULL, NULL);
-  if (mi == NULL) return false;
+/* True when mountinfo (the text of /proc/self/mountinfo) lists at least
+ * one cgroup v1 hierarchy below /sys/fs/cgroup. */
+static bool have_v1_hierarchies(const char *mountinfo) {
+  if (mountinfo == NULL) return false;
+  _cleanup_free_ char *mi = hull_xstrdup(mountinfo);
   char *save = NULL;
   for (char *l = strtok_r(mi, "\n", &save); l; l = strtok_r(NULL, "\n", &save)) {
     _cleanup_free_ char *root = NULL, *mp = NULL, *ctl = NULL;
@@ -29,7 +29,10 @@ static bool have_v1_hierarchies(void) {
   return false;
 }
 
-int hull_cgroup_detect(enum hull_cgroup_mode *mode, struct hull_err **err) {
+/* *mountinfo: read here on a tmpfs (v1/hybrid) host, for the caller to
+ * reuse (one read of /proc/self/mountinfo per create), else NULL. */
+static int detect(enum hull_cgroup_mode *mode, char **mountinfo, struct hull_err **err) {
+  *mountinfo = NULL;
   struct statfs st;
   if (statfs(HULL_CG_ROOT, &st) < 0) return hull_err_sys(err, "cgroup detection: statfs %s", HULL_CG_ROOT);
   if ((unsigned long)st.f_type == CGROUP2_SUPER_MAGIC) {
@@ -38,10 +41,13 @@ int hull_cgroup_detect(enum hull_cgroup_mode *mode, struct hull_err **err) {
   }
   if ((unsigned long)st.f_type == TMPFS_MAGIC) {
     /* Legacy or hybrid: a controller-less cgroup2 at unified/ is ignored. */
-    if (have_v1_hierarchies()) {
+    *mountinfo = hull_read_file("/proc/self/mountinfo", NULL, NULL);
+    if (have_v1_hierarchies(*mountinfo)) {
       *mode = HULL_CGROUP_V1;
       return 0;
     }
+    free(*mountinfo);
+    *mountinfo = NULL;
     return hull_err_set(err, ENOTSUP,
                         "cgroup detection: %s is a tmpfs with no cgroup v1 hierarchy mounted below it",
                         HULL_CG_ROOT);
@@ -50,6 +56,11 @@ int hull_cgroup_detect(enum hull_cgroup_mode *mode, struct hull_err **err) {
                       "cgroup detection: %s has filesystem type 0x%lx, neither cgroup2 nor a tmpfs "
                       "holding cgroup v1 hierarchies",
                       HULL_CG_ROOT, (unsigned long)st.f_type);
+}
+
+int hull_cgroup_detect(enum hull_cgroup_mode *mode, struct hull_err **err) {
+  _cleanup_free_ char *mi = NULL;
+  return detect(mode, &mi, err);
 }
 
 static bool resources_ask_limits(const struct hull_resources *r) {
@@ -105,9 +116,10 @@ struct hull_cgroup *hull_cgroup_create(const char *manager, const char *cgroups_
   enum hull_cgroup_mode mode;
   struct hull_err *local = NULL;
   struct hull_cgroup *cg = NULL;
-  if (hull_cgroup_detect(&mode, &local) == 0) {
+  _cleanup_free_ char *mountinfo = NULL;
+  if (detect(&mode, &mountinfo, &local) == 0) {
     cg = new_handle(mode);
-    int r = mode == HULL_CGROUP_V1 ? hull_cg_v1_create(cg, cleaned, &local)
+    int r = mode == HULL_CGROUP_V1 ? hull_cg_v1_create(cg, cleaned, mountinfo, &local)
                                    : hull_cg_v2_create(cg, cleaned, res, &local);
     if (r < 0) {
       hull_cgroup_free(cg);

@@ -108,7 +108,9 @@ void hull_cg_journal_free(struct hull_cg_journal *j);
 void hull_cg_free_fields(struct hull_cgroup *cg);
 
 /* ---- v1 backend (v1.c, v1_res.c) -------------------------------------- */
-int hull_cg_v1_create(struct hull_cgroup *cg, const char *cleaned, struct hull_err **err);
+/* mountinfo: the text of /proc/self/mountinfo (read by the caller). */
+int hull_cg_v1_create(struct hull_cgroup *cg, const char *cleaned, const char *mountinfo,
+                      struct hull_err **err);
 int hull_cg_v1_apply(struct hull_cgroup *cg, const struct hull_resources *res,
                      bool update, struct hull_err **err);
 int hull_cg_v1_enter(struct hull_cgroup *cg, pid_t pid, const char *sub,

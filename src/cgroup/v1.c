@@ -86,9 +86,10 @@ static int add_hierarchy(struct hull_cgroup *cg, const char *cleaned, const char
   return 0;
 }
 
-int hull_cg_v1_create(struct hull_cgroup *cg, const char *cleaned, struct hull_err **err) {
-  _cleanup_free_ char *mi = hull_read_file("/proc/self/mountinfo", NULL, err);
-  _cleanup_free_ char *pc = mi ? hull_read_file("/proc/self/cgroup", NULL, err) : NULL;
+int hull_cg_v1_create(struct hull_cgroup *cg, const char *cleaned, const char *mountinfo,
+                      struct hull_err **err) {
+  _cleanup_free_ char *mi = hull_xstrdup(mountinfo);
+  _cleanup_free_ char *pc = hull_read_file("/proc/self/cgroup", NULL, err);
   if (pc == NULL) return -1;
   char *save = NULL;
   int r = 0;
