@@ -10,6 +10,11 @@
 /* The saved config.json of the container (NULL with *err when unreadable). */
 struct hull_spec *hull_container_spec(const struct hull_container *c, struct hull_err **err);
 
+/* The saved config for delete: strictly parsed, or when that fails (a
+ * config an older hull accepted) leniently, with only what teardown uses;
+ * NULL when not even JSON. Never an error. */
+struct hull_spec *hull_container_spec_teardown(const struct hull_container *c);
+
 /* Kills whatever is left of the container, then undoes everything it
  * owns: network, cgroup, poststop hooks (when it ever ran), state dir.
  * spec may be NULL (half-made container). Keeps going on errors and

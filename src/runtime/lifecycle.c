@@ -125,6 +125,6 @@ int hull_container_delete(const struct hull_runtime_ctx *ctx, const char *id, bo
       return hull_err_set(err, 0, "cannot delete container \"%s\" that is not stopped: %s",
                           id, hull_status_name(s));
   }
-  _cleanup_spec_ struct hull_spec *spec = hull_container_spec(c, NULL);
+  _cleanup_spec_ struct hull_spec *spec = hull_container_spec_teardown(c);
   return hull_container_teardown(c, spec, err);
 }

@@ -16,6 +16,20 @@ struct hull_spec *hull_container_spec(const struct hull_container *c, struct hul
   return hull_spec_load(path, err);
 }
 
+struct hull_spec *hull_container_spec_teardown(const struct hull_container *c) {
+  _cleanup_err_ struct hull_err *e = NULL;
+  struct hull_spec *spec = hull_container_spec(c, &e);
+  if (spec != NULL) return spec;
+  /* Saved by an older, more lenient hull (or damaged): deleting must still
+   * work, with what teardown needs taken from whatever still reads. */
+  _cleanup_free_ char *path = hull_xasprintf("%s/config.json", c->dir);
+  hull_debug("delete %s: %s; reading only annotations and poststop hooks", c->id, e->msg);
+  hull_err_free(&e);
+  spec = hull_spec_load_teardown(path, &e);
+  if (spec == NULL) hull_warn("delete %s: %s (no poststop hooks, no network options)", c->id, e->msg);
+  return spec;
+}
+
 struct hull_cgroup *hull_state_cgroup(const struct hull_state *st, struct hull_err **err) {
   if (st == NULL || st->cgroup == NULL || *st->cgroup == '\0')
     return hull_err_set(err, ENOENT, "container has no cgroup"), NULL;

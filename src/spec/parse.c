@@ -155,6 +155,63 @@ struct hull_spec *hull_spec_load(const char *path, struct hull_err **err) {
   return s;
 }
 
+/* Only the parts teardown uses, each on its own: annotations with string
+ * values (net/ reads run.hull.net*), and the poststop hooks that parse. */
+static void teardown_annotations(yajl_val root, struct hull_spec *s) {
+  yajl_val m = jget(root, "annotations");
+  if (m == NULL || !YAJL_IS_OBJECT(m)) return;
+  s->annotations = hull_xcalloc(m->u.object.len + 1, sizeof(*s->annotations));
+  for (size_t i = 0; i < m->u.object.len; i++) {
+    yajl_val v = m->u.object.values[i];
+    if (key_repeated_later(m, i) || !YAJL_IS_STRING(v)) continue;
+    s->annotations[s->n_annotations].key = hull_xstrdup(m->u.object.keys[i]);
+    s->annotations[s->n_annotations++].value = hull_xstrdup(YAJL_GET_STRING(v));
+  }
+}
+
+static void teardown_poststop(yajl_val root, struct hull_hooks *hooks) {
+  yajl_val a = jget(jget(root, "hooks"), "poststop");
+  if (a == NULL || !YAJL_IS_ARRAY(a)) return;
+  struct hull_hook *list = hull_xcalloc(a->u.array.len + 1, sizeof(*list));
+  size_t n = 0;
+  for (size_t i = 0; i < a->u.array.len; i++) {
+    struct hull_err *e = NULL;
+    struct pctx c;
+    pctx_init(&c, NULL, &e);
+    if (parse_hook(&c, a->u.array.values[i], &list[n]) == 0) {
+      n++;
+    } else {
+      free(list[n].path);
+      hull_strv_free(list[n].args);
+      hull_strv_free(list[n].env);
+      memset(&list[n], 0, sizeof(list[n]));
+    }
+    hull_err_free(&e);
+  }
+  hooks->list[HULL_HOOK_POSTSTOP] = list;
+  hooks->count[HULL_HOOK_POSTSTOP] = n;
+}
+
+struct hull_spec *hull_spec_parse_teardown(const char *json, size_t len, struct hull_err **err) {
+  struct json_doc *doc = json_parse_text(json, len, "config", err);
+  if (doc == NULL) return NULL;
+  yajl_val root = json_doc_root(doc);
+  struct hull_spec *s = hull_xcalloc(1, sizeof(*s));
+  teardown_annotations(root, s);
+  teardown_poststop(root, &s->hooks);
+  json_doc_free(doc);
+  return s;
+}
+
+struct hull_spec *hull_spec_load_teardown(const char *path, struct hull_err **err) {
+  size_t len = 0;
+  _cleanup_free_ char *text = hull_read_file(path, &len, err);
+  if (text == NULL) return NULL;
+  struct hull_spec *s = hull_spec_parse_teardown(text, len, err);
+  if (s == NULL) hull_err_prefix(err, "%s", path);
+  return s;
+}
+
 void hull_spec_free(struct hull_spec *s) {
   if (s == NULL) return;
   free(s->oci_version);

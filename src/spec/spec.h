@@ -332,6 +332,12 @@ struct hull_spec {
  * hull_spec_load prefixes errors with the file name. */
 struct hull_spec *hull_spec_parse(const char *json, size_t len, struct hull_err **err);
 struct hull_spec *hull_spec_load(const char *path, struct hull_err **err);
+/* For delete/teardown of a container whose saved config no longer passes
+ * hull_spec_parse (a stricter hull than the one that created it): only
+ * annotations (string values) and hooks.poststop (the entries that parse)
+ * are filled, everything else is ignored. Fails only on malformed JSON. */
+struct hull_spec *hull_spec_parse_teardown(const char *json, size_t len, struct hull_err **err);
+struct hull_spec *hull_spec_load_teardown(const char *path, struct hull_err **err);
 void hull_spec_free(struct hull_spec *spec);
 void hull_specp_free(struct hull_spec **spec);
 #define _cleanup_spec_ __attribute__((cleanup(hull_specp_free)))

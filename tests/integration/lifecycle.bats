@@ -298,3 +298,32 @@ wait_status() {
   [ "$(tail -n1 "$B/log.json" | jq -r .level)" = error ]
   [[ "$(tail -n1 "$B/log.json" | jq -r .msg)" == *"no such file or directory"* ]]
 }
+
+@test "delete works when the saved config.json no longer passes the parser; poststop still runs" {
+  L=$BATS_TEST_TMPDIR/hooklog
+  mkdir -p "$L"
+  update_config "$B" '.process.args = ["sleep", "60"]
+    | .hooks.poststop = [{path: "/bin/sh", args: ["sh", "-c", ("cat > " + $l + "/poststop.json")]}]' --arg l "$L"
+  hull create --bundle "$B" lz </dev/null >/dev/null 2>&1
+  hull start lz
+  pid=$(hull state lz | jq -r .pid)
+  # what a stricter hull might refuse: a wrong type deep inside, a bad hook
+  cfg=$HULL_TEST_ROOT/lz/config.json
+  jq '.linux.resources.memory.limit = "lots" | .hooks.poststop += [{path: "relative"}]' "$cfg" >"$cfg.new"
+  mv "$cfg.new" "$cfg"
+  run hull delete --force lz
+  [ "$status" -eq 0 ]
+  ! kill -0 "$pid" 2>/dev/null
+  [ ! -e "$HULL_TEST_ROOT/lz" ]
+  [ "$(jq -r .id "$L/poststop.json")" = lz ]
+  ! ls -d /sys/fs/cgroup/*/hull-test/"$(cat "$B/.cgname")" 2>/dev/null
+
+  # not even JSON: still deleted, with a warning
+  hull create --bundle "$B" lm </dev/null >/dev/null 2>&1
+  echo '{"ociVersion": ' >"$HULL_TEST_ROOT/lm/config.json"
+  run hull delete --force lm
+  [ "$status" -eq 0 ]
+  [[ "$output" == *"lm"*"config.json"* ]]
+  [ ! -e "$HULL_TEST_ROOT/lm" ]
+  ! ls -d /sys/fs/cgroup/*/hull-test/"$(cat "$B/.cgname")" 2>/dev/null
+}

@@ -391,9 +391,43 @@ static void repeated_keys_last_wins(void **state) {
   hull_spec_free(s);
 }
 
+/* delete reads a config the strict parser refuses: only annotations and
+ * poststop hooks, bad entries of either skipped. */
+static void teardown_parse_is_lenient(void **state) {
+  (void)state;
+  const char *cfg =
+      "{\"ociVersion\": 5, \"root\": 7, \"linux\": {\"resources\": {\"memory\": {\"limit\": \"x\"}}},"
+      " \"annotations\": {\"run.hull.net\": \"veth\", \"bad\": 1},"
+      " \"hooks\": {\"prestart\": 3, \"poststop\": [{\"path\": \"rel\"}, 5,"
+      " {\"path\": \"/bin/true\", \"args\": [\"true\", \"x\"], \"timeout\": 3}]}}";
+  struct hull_err *err = NULL;
+  assert_null(hull_spec_parse(cfg, strlen(cfg), &err));
+  hull_err_free(&err);
+  struct hull_spec *s = hull_spec_parse_teardown(cfg, strlen(cfg), &err);
+  assert_non_null(s);
+  assert_int_equal(s->n_annotations, 1);
+  assert_string_equal(hull_spec_annotation(s, "run.hull.net"), "veth");
+  assert_int_equal(s->hooks.count[HULL_HOOK_POSTSTOP], 1);
+  assert_string_equal(s->hooks.list[HULL_HOOK_POSTSTOP][0].path, "/bin/true");
+  assert_string_equal(s->hooks.list[HULL_HOOK_POSTSTOP][0].args[1], "x");
+  assert_int_equal(s->hooks.list[HULL_HOOK_POSTSTOP][0].timeout, 3);
+  assert_int_equal(s->hooks.count[HULL_HOOK_PRESTART], 0);
+  hull_spec_free(s);
+  /* not even an object: an empty result, not an error */
+  s = hull_spec_parse_teardown("[1]", 3, &err);
+  assert_non_null(s);
+  assert_int_equal(s->n_annotations, 0);
+  hull_spec_free(s);
+  /* malformed JSON is the one failure */
+  assert_null(hull_spec_parse_teardown("{", 1, &err));
+  assert_non_null(err);
+  hull_err_free(&err);
+}
+
 int main(void) {
   const struct CMUnitTest tests[] = {
       cmocka_unit_test(schema_good_vectors_parse),
+      cmocka_unit_test(teardown_parse_is_lenient),
       cmocka_unit_test(schema_bad_vectors_rejected),
       cmocka_unit_test(full_config_top_and_process),
       cmocka_unit_test(full_config_linux),
