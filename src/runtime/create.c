@@ -80,8 +80,15 @@ static char *owner_name(void) {
   return name ? name : hull_xstrdup("");
 }
 #else
+/* /etc/passwd first, as runc's own user lookup does: NSS (getpwuid) tries
+ * nscd twice and reads nsswitch.conf on every create. Other NSS sources
+ * only for a uid the file does not list. */
 static char *owner_name(void) {
-  struct passwd *pw = getpwuid(geteuid());
+  uid_t uid = geteuid();
+  _cleanup_free_ char *text = hull_read_file("/etc/passwd", NULL, NULL);
+  char *name = text ? hull_passwd_name(text, uid) : NULL;
+  if (name) return name;
+  struct passwd *pw = getpwuid(uid);
   return hull_xstrdup(pw && pw->pw_name ? pw->pw_name : "");
 }
 #endif

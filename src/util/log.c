@@ -31,11 +31,34 @@ void hull_log_close(void) {
 
 int hull_log_fd(void) { return log_fd; }
 
+/* Days since 1970-01-01 to a proleptic Gregorian date (Howard Hinnant's
+ * civil_from_days). Done by hand because glibc's gmtime_r loads the local
+ * timezone (/etc/localtime) on first use, a few syscalls on every create
+ * for a UTC string. */
+static void civil_from_days(int64_t z, int64_t *y, unsigned *m, unsigned *d) {
+  z += 719468;
+  int64_t era = (z >= 0 ? z : z - 146096) / 146097;
+  unsigned doe = (unsigned)(z - era * 146097);
+  unsigned yoe = (doe - doe / 1460 + doe / 36524 - doe / 146096) / 365;
+  unsigned doy = doe - (365 * yoe + yoe / 4 - yoe / 100);
+  unsigned mp = (5 * doy + 2) / 153;
+  *d = doy - (153 * mp + 2) / 5 + 1;
+  *m = mp < 10 ? mp + 3 : mp - 9;
+  *y = (int64_t)yoe + era * 400 + (*m <= 2);
+}
+
 void hull_format_time(char *buf, size_t size, const struct timespec *ts) {
-  struct tm tm;
-  gmtime_r(&ts->tv_sec, &tm);
-  size_t n = strftime(buf, size, "%Y-%m-%dT%H:%M:%S", &tm);
-  snprintf(buf + n, size - n, ".%09ldZ", (long)ts->tv_nsec);
+  int64_t t = ts->tv_sec, days = t / 86400, rem = t % 86400;
+  if (rem < 0) {
+    rem += 86400;
+    days--;
+  }
+  int64_t y;
+  unsigned mo, d;
+  civil_from_days(days, &y, &mo, &d);
+  snprintf(buf, size, "%04lld-%02u-%02uT%02u:%02u:%02u.%09ldZ", (long long)y, mo, d,
+           (unsigned)(rem / 3600), (unsigned)(rem / 60 % 60), (unsigned)(rem % 60),
+           (long)ts->tv_nsec);
 }
 
 size_t hull_json_escape(char *buf, size_t size, const char *s) {
@@ -101,4 +124,32 @@ void hull_log(enum hull_log_level level, const char *fmt, ...) {
     hull_write_all(log_fd, line, n);
   }
   errno = saved;
+}
+
+char *hull_passwd_name(const char *text, uid_t uid) {
+  for (const char *l = text; l && *l;) {
+    const char *nl = strchr(l, '\n');
+    size_t len = nl ? (size_t)(nl - l) : strlen(l);
+    /* name:passwd:uid:...; no comments nor NIS +/- entries */
+    const char *c1 = memchr(l, ':', len);
+    const char *c2 = c1 ? memchr(c1 + 1, ':', len - (size_t)(c1 + 1 - l)) : NULL;
+    const char *c3 = c2 ? memchr(c2 + 1, ':', len - (size_t)(c2 + 1 - l)) : NULL;
+    if (c3 && c1 > l && c3 > c2 + 1 && l[0] != '+' && l[0] != '-' && l[0] != '#') {
+      char num[24];
+      size_t nlen = (size_t)(c3 - c2 - 1);
+      uint64_t v;
+      if (nlen < sizeof(num)) {
+        memcpy(num, c2 + 1, nlen);
+        num[nlen] = '\0';
+        if (hull_parse_uint64(num, &v) == 0 && v == (uint64_t)uid) {
+          char *name = hull_xmalloc((size_t)(c1 - l) + 1);
+          memcpy(name, l, (size_t)(c1 - l));
+          name[c1 - l] = '\0';
+          return name;
+        }
+      }
+    }
+    l = nl ? nl + 1 : NULL;
+  }
+  return NULL;
 }

@@ -81,6 +81,9 @@ size_t hull_log_format_line(char *buf, size_t size, enum hull_log_format format,
 size_t hull_json_escape(char *buf, size_t size, const char *s);
 /* RFC 3339 UTC time with nanoseconds: 2026-12-02T18:23:10.123456789Z */
 void hull_format_time(char *buf, size_t size, const struct timespec *ts);
+/* The name of uid in passwd-format text (/etc/passwd), malloc'd; NULL
+ * when no well-formed line has it. Pure; unit-tested. */
+char *hull_passwd_name(const char *text, uid_t uid);
 
 /* ---- memory and strings ------------------------------------------------ */
 void *hull_xmalloc(size_t n);

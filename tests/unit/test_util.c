@@ -102,8 +102,52 @@ static void close_fds_keeps_listed(void **state) {
   close(hi);
 }
 
+/* The hand-made UTC breakdown agrees with strftime(gmtime_r). */
+static void format_time_matches_gmtime(void **state) {
+  (void)state;
+  static const long long fixed[] = {0, 1, 86399, 86400, 951782400 /* 2000-02-29 */,
+                                    4107542399LL /* 2100-02-28 23:59:59 */, 1796238190,
+                                    -1, -86401, 253402300799LL /* 9999-12-31 */};
+  unsigned seed = 42;
+  for (int i = 0; i < 2000; i++) {
+    long long t = i < 10 ? fixed[i]
+                         : ((long long)rand_r(&seed) << 16 ^ rand_r(&seed)) % 253402300799LL;
+    struct timespec ts = {.tv_sec = (time_t)t, .tv_nsec = 123456789};
+    char got[64], want[64];
+    hull_format_time(got, sizeof(got), &ts);
+    struct tm tm;
+    gmtime_r(&ts.tv_sec, &tm);
+    size_t n = strftime(want, sizeof(want), "%Y-%m-%dT%H:%M:%S", &tm);
+    snprintf(want + n, sizeof(want) - n, ".123456789Z");
+    assert_string_equal(got, want);
+  }
+}
+
+static void passwd_name_lookup(void **state) {
+  (void)state;
+  const char *text = "root:x:0:0:root:/root:/bin/bash\n"
+                     "# a comment:x:5:\n"
+                     "+nis:x:7:7::/:/bin/sh\n"
+                     "broken:x:\n"
+                     ":x:9:9::/:\n"
+                     "daemon:x:1:1:daemon:/usr/sbin:/usr/sbin/nologin\n"
+                     "big:x:4294967294:1::/:/bin/sh";
+  _cleanup_free_ char *r = hull_passwd_name(text, 0);
+  _cleanup_free_ char *d = hull_passwd_name(text, 1);
+  _cleanup_free_ char *b = hull_passwd_name(text, 4294967294U);
+  assert_string_equal(r, "root");
+  assert_string_equal(d, "daemon");
+  assert_string_equal(b, "big");
+  assert_null(hull_passwd_name(text, 5));
+  assert_null(hull_passwd_name(text, 7));
+  assert_null(hull_passwd_name(text, 9));
+  assert_null(hull_passwd_name("", 0));
+}
+
 int main(void) {
   const struct CMUnitTest tests[] = {
+      cmocka_unit_test(passwd_name_lookup),
+      cmocka_unit_test(format_time_matches_gmtime),
       cmocka_unit_test(err_keeps_first_and_prefixes),
       cmocka_unit_test(err_null_is_safe),
       cmocka_unit_test(parse_numbers_strictly),
