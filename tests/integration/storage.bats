@@ -371,6 +371,21 @@ EOS
   [[ "$output" == *"run.hull.rootfs.overlay: lower layer: $H/none: No such file or directory"* ]]
 }
 
+@test "run.hull.rootfs.overlay made inside a user namespace: userxattr, whiteouts and opaque dirs" {
+  S=$BATS_TEST_TMPDIR/state
+  mkdir -p "$R/data/sub"
+  run drive --defaults --userns --rw-root --annotation run.hull.rootfs.overlay=true --overlay-dir "$S" "$R" -- \
+    sh -c 'rm -r /data && mkdir /data && ls -A /data | wc -l; rm /bin/ls; grep " / / " /proc/self/mountinfo'
+  [ "$status" -eq 0 ]
+  [ "${lines[0]}" = 0 ]
+  [[ "${lines[1]}" == *" - overlay "*",userxattr"* ]]
+  [ -d "$R/data/sub" ]
+  [ -L "$R/bin/ls" ]
+  # trusted.* is out of reach in a user namespace: user.overlay.* it is
+  [ "$(getfattr --only-values -n user.overlay.opaque "$S/upper/data")" = y ]
+  [ "$(stat -c '%F %t:%T' "$S/upper/bin/ls")" = "character special file 0:0" ]
+}
+
 @test "linux.mountLabel: applied with SELinux, a clear error without it" {
   if [ "$(stat -f -c %T /sys/fs/selinux 2>/dev/null)" = "selinux" ]; then
     run drive --defaults --mount-label "system_u:object_r:container_file_t:s0:c1,c2" "$R" -- \
