@@ -81,6 +81,13 @@ int storage_overlay_root(const struct hull_rootfs_opts *opts, struct hull_err **
  * layer: depth and modes are its choice). ENOENT is success. */
 int storage_remove_tree(int parent, const char *name, struct hull_err **err);
 
+/* type overlay entries: f->data rewritten with lowerdir/upperdir/workdir
+ * (and lowerdir+/datadir+) opened safely (see overlaymnt.c) as
+ * /proc/self/fd/N; *fds (to close after the mount) grows by those. */
+int storage_overlay_entry_data(int rootfd, const struct hull_rootfs_opts *opts,
+                               const struct hull_mount *m, struct hull_mount_flags *f,
+                               int **fds, size_t *nfds, struct hull_err **err);
+
 /* A user namespace fd with the given mappings, for idmapped mounts. */
 int storage_userns_fd(const struct hull_mount *m, struct hull_err **err);
 /* Copies the tree at srcfd into dstfd (tmpcopyup): files, dirs, symlinks,

@@ -246,6 +246,23 @@ int storage_bind_host_ro(int rootfd, const struct hull_mount *m, const char *sou
   return r;
 }
 
+/* type overlay: layers opened by us first (overlaymnt.c). */
+static int overlay_entry(int rootfd, const struct hull_mount *m, const struct hull_mount_flags *f,
+                         const char *label, const struct hull_rootfs_opts *opts,
+                         struct hull_err **err) {
+  struct hull_mount_flags g = *f;
+  g.data = f->data ? hull_xstrdup(f->data) : NULL;
+  int *fds = NULL;
+  size_t n = 0;
+  int mfd = -1;
+  if (storage_overlay_entry_data(rootfd, opts, m, &g, &fds, &n, err) == 0)
+    mfd = storage_fsmount_ctx("overlay", m->source, &g, label, err);
+  for (size_t i = 0; i < n; i++) close(fds[i]);
+  free(fds);
+  free(g.data);
+  return mfd;
+}
+
 static int fresh_mount(int rootfd, const struct hull_spec *spec, const struct hull_mount *m,
                        const struct hull_mount_flags *f, const char *clean,
                        const struct hull_rootfs_opts *opts, struct hull_err **err) {
@@ -260,7 +277,9 @@ static int fresh_mount(int rootfd, const struct hull_spec *spec, const struct hu
   static const char *const unlabeled[] = {"proc", "sysfs", "mqueue", "cgroup", "cgroup2", NULL};
   for (size_t i = 0; label && unlabeled[i]; i++)
     if (strcmp(m->type, unlabeled[i]) == 0) label = NULL;
-  _cleanup_close_ int mfd = storage_fsmount_ctx(m->type, m->source, f, label, err);
+  _cleanup_close_ int mfd = strcmp(m->type, "overlay") == 0
+                                ? overlay_entry(rootfd, m, f, label, opts, err)
+                                : storage_fsmount_ctx(m->type, m->source, f, label, err);
   if (mfd < 0) {
     if (err && *err && (*err)->errnum == EPERM && (opts->new_userns || opts->rootless)) {
       if (strcmp(m->type, "sysfs") == 0) {

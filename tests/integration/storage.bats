@@ -347,6 +347,43 @@ EOS
   [ "$(cat "$H/upper/u")" = "up" ]
 }
 
+@test "overlay mount entries: layers in the rootfs resolved inside it, never through the image's symlinks" {
+  mkdir -p "$R/layers/low" "$R/layers/up" "$R/layers/work" "$H/hostdir"
+  echo in-image >"$R/layers/low/f"
+  run drive --defaults --rw-root "$R" --mount /ov --type overlay --source overlay \
+    --options "lowerdir=$R/layers/low,upperdir=$R/layers/up,workdir=$R/layers/work" -- \
+    sh -c 'cat /ov/f; echo w >/ov/new'
+  [ "$status" -eq 0 ]
+  [ "$output" = "in-image" ]
+  [ "$(cat "$R/layers/up/new")" = "w" ]
+  # the image points its "upper layer" at a host directory: resolved in the
+  # rootfs, the link's target is not there
+  ln -s "$H/hostdir" "$R/evil"
+  run drive --defaults --rw-root "$R" --mount /ov --type overlay --source overlay \
+    --options "lowerdir=$R/layers/low,upperdir=$R/evil,workdir=$R/layers/work" -- \
+    sh -c 'echo escaped >/ov/x'
+  [ "$status" -ne 0 ]
+  [[ "$output" == *"overlay mount /ov: upperdir $R/evil: No such file or directory"* ]]
+  [ -z "$(ls -A "$H/hostdir")" ]
+  ln -s ../../../../../../../../.. "$R/up"
+  run drive --defaults --rw-root "$R" --mount /ov --type overlay --source overlay \
+    --options "lowerdir=$R/layers/low:$R/up$H/hostdir,upperdir=$R/layers/up,workdir=$R/layers/work" -- true
+  [ "$status" -ne 0 ]
+  [[ "$output" == *"lowerdir $R/up$H/hostdir: No such file or directory"* ]]
+  # made in a user namespace: userxattr added
+  run drive --defaults --userns --rw-root "$R" --mount /ov --type overlay --source overlay \
+    --options "lowerdir=$R/layers/low,upperdir=$H/upper2,workdir=$H/work2" -- \
+    sh -c "grep ' /ov ' /proc/self/mountinfo"
+  [ "$status" -ne 0 ]
+  [[ "$output" == *"upperdir $H/upper2: No such file or directory"* ]]
+  mkdir -p "$H/upper2" "$H/work2"
+  run drive --defaults --userns --rw-root "$R" --mount /ov --type overlay --source overlay \
+    --options "lowerdir=$R/layers/low,upperdir=$H/upper2,workdir=$H/work2" -- \
+    sh -c "grep ' /ov ' /proc/self/mountinfo"
+  [ "$status" -eq 0 ]
+  [[ "$output" == *"userxattr"* ]]
+}
+
 @test "run.hull.rootfs.overlay: writes go to the state dir, the image is untouched" {
   S=$BATS_TEST_TMPDIR/state
   run drive --defaults --rw-root --annotation run.hull.rootfs.overlay= --overlay-dir "$S/overlay" "$R" -- \
