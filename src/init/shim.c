@@ -58,16 +58,26 @@ static int setup_console(struct hull_init_args *a, struct hull_err **err) {
   return 0;
 }
 
-static int write_sysctls(const struct hull_linux *lx, struct hull_err **err) {
+/* Sysctls go in before hull_rootfs_finish: its readonlyPaths usually
+ * cover /proc/sys, and the verified walk refuses to cross that mount. They
+ * are written through the container's own procfs (<rootfs>/proc, checked
+ * to be a procfs root); the values land in the namespaces we are in. */
+static int write_sysctls(const struct hull_init_args *a, struct hull_err **err) {
+  const struct hull_linux *lx = &a->spec->linux_;
+  if (lx->n_sysctl == 0) return 0;
+  _cleanup_close_ int root = open(a->rootfs.rootfs, O_PATH | O_DIRECTORY | O_CLOEXEC);
+  if (root < 0) return hull_err_sys(err, "linux.sysctl: open %s", a->rootfs.rootfs);
+  _cleanup_close_ int proc = hull_procfs_root_openat(root, "proc", err);
+  if (proc < 0) return hull_err_prefix(err, "linux.sysctl: %s", a->rootfs.rootfs);
   for (size_t i = 0; i < lx->n_sysctl; i++) {
-    _cleanup_free_ char *path = hull_xasprintf("/proc/sys/%s", lx->sysctl[i].key);
-    for (char *p = path + 10; *p; p++)
+    _cleanup_free_ char *path = hull_xasprintf("sys/%s", lx->sysctl[i].key);
+    for (char *p = path + 4; *p; p++)
       if (*p == '.') *p = '/';
-    _cleanup_close_ int fd = hull_procfs_open(path, O_WRONLY, err);
+    _cleanup_close_ int fd = hull_procfs_openat(proc, path, O_WRONLY, err);
     if (fd < 0) return hull_err_prefix(err, "linux.sysctl.%s", lx->sysctl[i].key);
     const char *v = lx->sysctl[i].value ? lx->sysctl[i].value : "";
     if (write(fd, v, strlen(v)) < 0)
-      return hull_err_sys(err, "linux.sysctl.%s: write %s", lx->sysctl[i].key, path);
+      return hull_err_sys(err, "linux.sysctl.%s: write /proc/%s", lx->sysctl[i].key, path);
   }
   return 0;
 }
@@ -78,13 +88,14 @@ static int setup_container(struct hull_init_args *a, const char *state_json,
   const struct hull_spec *spec = a->spec;
   if (hull_rootfs_prepare(spec, &a->rootfs, err) < 0) return -1;
   if (hull_hooks_run(&spec->hooks, HULL_HOOK_CREATE_CONTAINER, state_json, err) < 0) return -1;
-  if (hull_rootfs_finish(spec, &a->rootfs, err) < 0) return -1;
   bool uts = (a->unshare_flags & CLONE_NEWUTS) != 0;
   if (uts && spec->hostname && sethostname(spec->hostname, strlen(spec->hostname)) < 0)
     return hull_err_sys(err, "sethostname \"%s\"", spec->hostname);
   if (uts && spec->domainname && setdomainname(spec->domainname, strlen(spec->domainname)) < 0)
     return hull_err_sys(err, "setdomainname \"%s\"", spec->domainname);
-  return write_sysctls(&spec->linux_, err);
+  /* After the names (a kernel.hostname sysctl wins, as with runc). */
+  if (write_sysctls(a, err) < 0) return -1;
+  return hull_rootfs_finish(spec, &a->rootfs, err);
 }
 
 /* In the container's root: the cwd must be reachable from it. */

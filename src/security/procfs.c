@@ -27,19 +27,23 @@ static int check_is_procfs(int fd, const char *what, struct hull_err **err) {
   return 0;
 }
 
-int hull_procfs_root_open(struct hull_err **err) {
+int hull_procfs_root_openat(int dirfd, const char *path, struct hull_err **err) {
   /* O_NOFOLLOW: a /proc symlink in the image must not be followed. */
-  _cleanup_close_ int fd = open("/proc", O_PATH | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC);
-  if (fd < 0) return hull_err_sys(err, "open /proc");
-  if (check_is_procfs(fd, "/proc", err) < 0) return -1;
+  _cleanup_close_ int fd = openat(dirfd, path, O_PATH | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC);
+  if (fd < 0) return hull_err_sys(err, "open %s", path);
+  if (check_is_procfs(fd, path, err) < 0) return -1;
   struct stat st;
-  if (fstat(fd, &st) < 0) return hull_err_sys(err, "fstat /proc");
+  if (fstat(fd, &st) < 0) return hull_err_sys(err, "fstat %s", path);
   /* A bind mount of some procfs subdirectory at /proc is procfs too, but
    * not its root. */
   if (st.st_ino != HULL_PROC_ROOT_INO)
-    return hull_err_set(err, EXDEV, "/proc is not the root of a procfs mount (inode %lu): refusing it",
-                        (unsigned long)st.st_ino);
+    return hull_err_set(err, EXDEV, "%s is not the root of a procfs mount (inode %lu): refusing it",
+                        path, (unsigned long)st.st_ino);
   return hull_steal_fd(&fd);
+}
+
+int hull_procfs_root_open(struct hull_err **err) {
+  return hull_procfs_root_openat(AT_FDCWD, "/proc", err);
 }
 
 int hull_procfs_openat(int procfd, const char *path, int flags, struct hull_err **err) {

@@ -68,6 +68,8 @@ int hull_no_new_privs_apply(bool enable, struct hull_err **err);
  * path below it ("self/attr/exec" or "/proc/self/attr/exec") refusing
  * magic links and mount crossings, and checks the result is on procfs.
  * hull_procfs_write writes a value (sysctl, oom_score_adj) in one write. */
+/* The same check on dirfd/path (one component: the rootfs's "proc"). */
+int hull_procfs_root_openat(int dirfd, const char *path, struct hull_err **err);
 int hull_procfs_root_open(struct hull_err **err);
 int hull_procfs_openat(int procfd, const char *path, int flags, struct hull_err **err);
 int hull_procfs_write(const char *path, const char *value, struct hull_err **err);

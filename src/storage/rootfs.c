@@ -78,7 +78,11 @@ int hull_rootfs_prepare(const struct hull_spec *spec, const struct hull_rootfs_o
   unsigned long prop;
   if (root_propagation(spec, &prop, err) < 0) return -1;
   if (check_mount_label(spec, err) < 0) return -1;
-  if (mount(NULL, "/", NULL, prop ? prop : MS_SLAVE | MS_REC, NULL) < 0)
+  /* An unbindable "/" could not have the rootfs cloned out of it: the
+   * host side is made a slave then, and finish makes the new "/"
+   * unbindable once it is the root. */
+  unsigned long host = (prop & MS_UNBINDABLE) || prop == 0 ? MS_SLAVE | MS_REC : prop;
+  if (mount(NULL, "/", NULL, host, NULL) < 0)
     return hull_err_sys(err, "linux.rootfsPropagation: set on /");
   if ((prop & MS_SHARED) && parent_mount_private(opts->rootfs, err) < 0) return -1;
   _cleanup_close_ int src = open(opts->rootfs, O_PATH | O_DIRECTORY | O_CLOEXEC);
