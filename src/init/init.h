@@ -63,6 +63,9 @@ struct hull_init_args {
   char *const *cgroup_tasks_paths;
   size_t n_cgroup_tasks;
   bool reaper;            /* run.hull.init: PID 1 is hull-init, the process its child */
+  bool dumpable_setup;    /* unprivileged parent, new user ns: stay dumpable
+                           * until GO2 so it (newuidmap, pasta) may reach
+                           * /proc/<shim>; no container process exists yet */
 };
 
 /* The shim's main, in the cloned child. Never returns on success (execve);

@@ -191,6 +191,8 @@ static int prepare(struct hull_init_args *a, char **state_json, char **exe, char
    * its root so what the shim creates is owned by the mapped root. */
   if (!a->exec && a->rootfs.new_userns && a->ns_fds[HULL_NS_USER] < 0 && setresgid(0, 0, 0) == 0)
     setresuid(0, 0, 0);
+  /* The id change reset the dumpable flag to the sysctl's default. */
+  prctl(PR_SET_DUMPABLE, a->dumpable_setup ? 1 : 0, 0, 0, 0);
   /* The agent's socket is a host path: connect while the host's mount
    * namespace and root are still ours. */
   const struct hull_seccomp *sc = &a->spec->linux_.seccomp;
@@ -205,6 +207,7 @@ static int prepare(struct hull_init_args *a, char **state_json, char **exe, char
       return hull_err_sys(err, "sync: send");
     if (hull_sync_expect(a->sync_fd, HULL_SYNC_GO2, state_json, "init", err) < 0) return -1;
   }
+  prctl(PR_SET_DUMPABLE, 0, 0, 0, 0);
   if (setup_console(a, err) < 0) return -1;
   if (!a->exec && setup_container(a, *state_json, err) < 0) return -1;
   if (!a->no_new_keyring && !a->exec)
@@ -249,8 +252,10 @@ int hull_init_main(struct hull_init_args *a) {
   _cleanup_free_ char *state_json = NULL, *exe = NULL;
   _cleanup_strv_ char **env = NULL;
   _cleanup_close_ int reaper_fd = -1;
-  /* No container process may open /proc/<shim>/exe (CVE-2019-5736). */
-  prctl(PR_SET_DUMPABLE, 0, 0, 0, 0);
+  /* No container process may open /proc/<shim>/exe (CVE-2019-5736); the
+   * parent of a rootless create needs it until GO2 (no container process
+   * exists before then). */
+  if (!a->dumpable_setup) prctl(PR_SET_DUMPABLE, 0, 0, 0, 0);
   prctl(PR_SET_PDEATHSIG, SIGKILL, 0, 0, 0);
   /* A foreground parent blocks signals to forward them; not for us. */
   sigset_t none;

@@ -1,5 +1,6 @@
 /* Namespaces: flag/name tables (pure), join by path, id maps, time ns. */
 #include "ns/ns.h"
+#include "ns/internal.h"
 
 #include <errno.h>
 #include <fcntl.h>
@@ -51,17 +52,7 @@ int hull_ns_join(int fd, enum hull_ns_type t, struct hull_err **err) {
   return 0;
 }
 
-char *hull_ns_format_map(const struct hull_id_mapping *m, size_t n) {
-  char *out = hull_xstrdup("");
-  for (size_t i = 0; i < n; i++) {
-    char *next = hull_xasprintf("%s%u %u %u\n", out, m[i].container_id, m[i].host_id, m[i].size);
-    free(out);
-    out = next;
-  }
-  return out;
-}
-
-static int write_proc(pid_t pid, const char *file, const char *text, struct hull_err **err) {
+int ns_write_proc(pid_t pid, const char *file, const char *text, struct hull_err **err) {
   /* pid 0: ourselves ("self": our pid may belong to another pid ns). */
   _cleanup_free_ char *path = pid ? hull_xasprintf("/proc/%d/%s", (int)pid, file)
                                   : hull_xasprintf("/proc/self/%s", file);
@@ -69,18 +60,6 @@ static int write_proc(pid_t pid, const char *file, const char *text, struct hull
   if (fd < 0) return hull_err_sys(err, "open %s", path);
   /* The kernel takes a map in a single write. */
   if (write(fd, text, strlen(text)) < 0) return hull_err_sys(err, "write %s", path);
-  return 0;
-}
-
-int hull_ns_write_maps(pid_t pid, const struct hull_linux *lx, bool deny_setgroups,
-                       struct hull_err **err) {
-  _cleanup_free_ char *uids = hull_ns_format_map(lx->uid_mappings, lx->n_uid_mappings);
-  _cleanup_free_ char *gids = hull_ns_format_map(lx->gid_mappings, lx->n_gid_mappings);
-  if (*uids && write_proc(pid, "uid_map", uids, err) < 0)
-    return hull_err_prefix(err, "linux.uidMappings");
-  if (deny_setgroups && write_proc(pid, "setgroups", "deny", err) < 0) return -1;
-  if (*gids && write_proc(pid, "gid_map", gids, err) < 0)
-    return hull_err_prefix(err, "linux.gidMappings");
   return 0;
 }
 
@@ -105,7 +84,7 @@ int hull_ns_new_time(const struct hull_time_offset offs[2], struct hull_err **er
   for (char *line = text, *nl; *line; line = nl + 1) {
     nl = strchr(line, '\n');
     *nl = '\0';
-    if (write_proc(0, "timens_offsets", line, err) < 0)
+    if (ns_write_proc(0, "timens_offsets", line, err) < 0)
       return hull_err_prefix(err, "linux.timeOffsets");
   }
   _cleanup_close_ int fd = open("/proc/self/ns/time_for_children", O_RDONLY | O_CLOEXEC);

@@ -157,6 +157,16 @@ static void listen_fds(struct hull_create_job *j) {
   if ((int)n > j->preserve) j->preserve = (int)n;
 }
 
+/* Unprivileged, nothing but a user namespace lets us make the others:
+ * say so plainly instead of failing later with EPERM from clone3. */
+static int check_unprivileged(struct hull_create_job *j, struct hull_err **err) {
+  if (geteuid() == 0 || (j->clone_flags & CLONE_NEWUSER) || j->ns_fds[HULL_NS_USER] >= 0)
+    return 0;
+  return hull_err_set(err, 0,
+                      "linux.namespaces: hull runs unprivileged (uid %u) and the config has no "
+                      "user namespace (`hull spec --rootless` writes one)", (unsigned)geteuid());
+}
+
 /* Namespaces given by path are opened now; pid is joined by this process
  * (it only changes where our children go), the rest by the shim. */
 static int open_namespaces(struct hull_create_job *j, struct hull_err **err) {
@@ -173,6 +183,7 @@ static int open_namespaces(struct hull_create_job *j, struct hull_err **err) {
     j->ns_fds[ns->type] = hull_ns_open(ns->path, ns->type, err);
     if (j->ns_fds[ns->type] < 0) return hull_err_prefix(err, "linux.namespaces[%zu]", i);
   }
+  if (check_unprivileged(j, err) < 0) return -1;
   if (j->ns_fds[HULL_NS_PID] >= 0) {
     if (hull_ns_join(j->ns_fds[HULL_NS_PID], HULL_NS_PID, err) < 0) return -1;
     close(j->ns_fds[HULL_NS_PID]);
@@ -276,6 +287,7 @@ static int spawn(struct hull_create_job *j, struct hull_err **err) {
         .extra_env = j->extra_env, .seccomp = j->seccomp, .unshare_flags = j->unshare_flags,
         .new_time_ns = j->new_time, .no_new_keyring = j->opts->no_new_keyring,
         .reaper = j->reaper,
+        .dumpable_setup = (j->clone_flags & CLONE_NEWUSER) && geteuid() != 0,
         .rootfs = {.rootfs = j->rootfs, .no_pivot = j->opts->no_pivot, .console_fd = j->slave,
                    .new_userns = (j->clone_flags & CLONE_NEWUSER) || j->ns_fds[HULL_NS_USER] >= 0,
                    .rootless = j->ctx->rootless, .bundle = j->bundle,
@@ -301,9 +313,7 @@ static int spawn(struct hull_create_job *j, struct hull_err **err) {
 /* Parent half of the sync protocol, up to the shim's READY. */
 static int parent_sync(struct hull_create_job *j, struct hull_err **err) {
   const struct hull_linux *lx = &j->spec->linux_;
-  if ((j->clone_flags & CLONE_NEWUSER) &&
-      hull_ns_write_maps(j->pid, lx, geteuid() != 0, err) < 0)
-    return -1;
+  if ((j->clone_flags & CLONE_NEWUSER) && hull_ns_write_maps(j->pid, lx, err) < 0) return -1;
   if (!j->joins_itself && hull_cgroup_fd(j->cg) < 0 &&
       hull_cgroup_enter(j->cg, j->pid, NULL, err) < 0)
     return -1;
