@@ -127,12 +127,18 @@ struct hull_cgroup *hull_cgroup_create(const char *manager, const char *cgroups_
     }
   }
   if (cg) return cg;
-  /* Rootless without delegation: tolerated unless the user explicitly
-   * asked for a place or for limits. */
-  if (rootless && (!given || !resources_ask_limits(res))) {
-    hull_warn("rootless: running without cgroups: %s", local->msg);
+  /* Rootless without a delegated cgroup: the container runs without one
+   * (a warning only when limits were asked for). Root in someone else's
+   * user namespace gets that only when the config named no cgroupsPath
+   * or no limits, as runc. */
+  if (rootless && (geteuid() != 0 || !given || !resources_ask_limits(res))) {
+    if (resources_ask_limits(res))
+      hull_warn("rootless: cgroup %s unavailable (%s): the resource limits in "
+                "linux.resources are not applied", cleaned, local->msg);
+    else
+      hull_debug("rootless: running without cgroups: %s", local->msg);
     hull_err_free(&local);
-    return disabled_handle(res, "unavailable (rootless)");
+    return new_handle(HULL_CGROUP_DISABLED);
   }
   if (err && *err == NULL) *err = local;
   else hull_err_free(&local);

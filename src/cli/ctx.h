@@ -8,12 +8,15 @@
 
 #include <string.h>
 
+/* --rootless auto, as runc: an unprivileged user, or root inside a user
+ * namespace someone else made (rootless podman runs us so). */
 static inline struct hull_runtime_ctx hull_cli_ctx(const struct hull_global *g) {
   struct hull_runtime_ctx ctx = {
       .root = g->root,
       .cgroup_manager = g->cgroup_manager ? g->cgroup_manager : "cgroupfs",
       .rootless = g->rootless == HULL_ROOTLESS_TRUE ||
-                  (g->rootless == HULL_ROOTLESS_AUTO && geteuid() != 0),
+                  (g->rootless == HULL_ROOTLESS_AUTO &&
+                   (geteuid() != 0 || hull_runtime_in_userns())),
   };
   return ctx;
 }

@@ -54,6 +54,14 @@ static int open_container_ns(struct exec_job *j, struct hull_err **err) {
   if (!hull_pid_alive(j->st->pid, j->st->start_time))
     return hull_err_set(err, 0, "container \"%s\" is not running", j->st->id);
   if (j->ns_fds[HULL_NS_PID] >= 0) {
+    /* Unprivileged, setns into the pid namespace needs CAP_SYS_ADMIN over
+     * it, which only its user namespace gives: join that first (we are
+     * single-threaded); the shim inherits it and skips the join. */
+    if (geteuid() != 0 && j->ns_fds[HULL_NS_USER] >= 0) {
+      if (hull_ns_join(j->ns_fds[HULL_NS_USER], HULL_NS_USER, err) < 0) return -1;
+      close(j->ns_fds[HULL_NS_USER]);
+      j->ns_fds[HULL_NS_USER] = -1;
+    }
     if (hull_ns_join(j->ns_fds[HULL_NS_PID], HULL_NS_PID, err) < 0) return -1;
     close(j->ns_fds[HULL_NS_PID]);
     j->ns_fds[HULL_NS_PID] = -1;

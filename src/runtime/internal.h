@@ -46,6 +46,10 @@ struct hull_seccomp_filter *hull_runtime_seccomp(const struct hull_runtime_ctx *
                                                  const struct hull_seccomp *sc,
                                                  struct hull_err **err);
 
+/* Every process in the pid namespace of init (a container without a
+ * cgroup); ENOTSUP when that is the host's. Before start only init. */
+int hull_pidns_members(pid_t init, pid_t **pids, size_t *n, struct hull_err **err);
+
 /* The OCI state JSON handed to hooks. */
 char *hull_hook_state(const struct hull_state *st, enum hull_status status);
 

@@ -15,6 +15,19 @@ static struct hull_container *open_live(const struct hull_runtime_ctx *ctx, cons
   return c;
 }
 
+/* kill --all without a cgroup: init first (pidfd-checked), then the rest
+ * of its pid namespace. */
+static int kill_pidns(const struct hull_state *st, int sig, struct hull_err **err) {
+  _cleanup_free_ pid_t *pids = NULL;
+  size_t n = 0;
+  if (hull_pidns_members(st->pid, &pids, &n, err) < 0) return hull_err_prefix(err, "kill --all");
+  if (hull_state_signal(st, sig, err) < 0) return -1;
+  for (size_t i = 0; i < n; i++)
+    if (pids[i] != st->pid && kill(pids[i], sig) < 0 && errno != ESRCH)
+      return hull_err_sys(err, "kill --all: kill %d", (int)pids[i]);
+  return 0;
+}
+
 int hull_container_kill(const struct hull_runtime_ctx *ctx, const char *id, int sig, bool all,
                         struct hull_err **err) {
   enum hull_status s;
@@ -27,6 +40,10 @@ int hull_container_kill(const struct hull_runtime_ctx *ctx, const char *id, int 
     if (cg == NULL) return hull_err_prefix(err, "kill --all");
     int r = hull_cgroup_kill_all(cg, sig, err);
     hull_cgroup_free(cg);
+    if (r < 0 && err && *err && (*err)->errnum == ENOTSUP && s != HULL_STATUS_STOPPED) {
+      hull_err_free(err);
+      r = kill_pidns(c->state, sig, err);
+    }
     return r;
   }
   return hull_state_signal(c->state, sig, err);
@@ -62,6 +79,11 @@ int hull_container_pids(const struct hull_runtime_ctx *ctx, const char *id, pid_
   if (cg == NULL) return -1;
   int r = hull_cgroup_pids(cg, pids, n, err);
   hull_cgroup_free(cg);
+  if (r < 0 && err && *err && (*err)->errnum == ENOTSUP) {
+    hull_err_free(err);
+    r = hull_pidns_members(c->state->pid, pids, n, err);
+    if (r < 0) hull_err_prefix(err, "ps");
+  }
   return r;
 }
 

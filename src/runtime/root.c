@@ -6,7 +6,7 @@
 
 /* True when this process runs inside a user namespace other than the
  * initial one (rootless podman runs the runtime as uid 0 in its own). */
-static bool in_user_namespace(void) {
+bool hull_runtime_in_userns(void) {
   _cleanup_free_ char *map = hull_read_file("/proc/self/uid_map", NULL, NULL);
   if (map == NULL) return false;
   unsigned long inside, outside, count;
@@ -16,7 +16,7 @@ static bool in_user_namespace(void) {
 
 const char *hull_runtime_default_root(void) {
   static char path[4096];
-  if (geteuid() == 0 && !in_user_namespace()) return "/run/hull";
+  if (geteuid() == 0 && !hull_runtime_in_userns()) return "/run/hull";
   const char *xdg = getenv("XDG_RUNTIME_DIR");
   if (xdg && *xdg)
     snprintf(path, sizeof(path), "%s/hull", xdg);

@@ -12,6 +12,9 @@
 /* /run/hull for root in the initial user namespace, else
  * $XDG_RUNTIME_DIR/hull (falling back to /run/user/<uid>/hull). */
 const char *hull_runtime_default_root(void);
+/* True in a user namespace other than the initial one (uid_map is not the
+ * identity of all ids): root there is not root of the host. */
+bool hull_runtime_in_userns(void);
 
 /* ---- pure helpers (unit-tested) ---------------------------------------- */
 /* "KILL", "SIGKILL", "kill", "9" -> 9. -1 when unknown. */
