@@ -6,6 +6,7 @@
 
 #include <errno.h>
 #include <fcntl.h>
+#include <limits.h>
 #include <linux/magic.h>
 
 #ifndef MQUEUE_MAGIC
@@ -206,8 +207,21 @@ static bool must_be_real_dir(const char *clean, const char *type) {
          (type && (strcmp(type, "proc") == 0 || strcmp(type, "sysfs") == 0));
 }
 
+/* True when a bind source is the host's sysfs or cgroupfs (or the tmpfs
+ * holding v1 hierarchies under /sys). */
+static bool host_kernfs(int src, const char *source) {
+  struct statfs sfs;
+  if (fstatfs(src, &sfs) == 0 && (sfs.f_type == SYSFS_MAGIC || sfs.f_type == CGROUP_SUPER_MAGIC ||
+                                  sfs.f_type == CGROUP2_SUPER_MAGIC))
+    return true;
+  char buf[PATH_MAX];
+  return realpath(source, buf) && (strcmp(buf, "/sys") == 0 || hull_str_has_prefix(buf, "/sys/"));
+}
+
 static int bind_mount(int rootfd, const struct hull_mount *m, const struct hull_mount_flags *f,
-                      const char *clean, const char *bundle, struct hull_err **err) {
+                      const char *clean, const struct hull_rootfs_opts *opts,
+                      struct hull_err **err) {
+  const char *bundle = opts ? opts->bundle : NULL;
   if (m->source == NULL) return hull_err_set(err, EINVAL, "bind mount %s: no source", m->destination);
   /* The source is a host path from the config (trusted, like the bundle);
    * a relative one is relative to the bundle. */
@@ -225,6 +239,14 @@ static int bind_mount(int rootfd, const struct hull_mount *m, const struct hull_
   _cleanup_close_ int tree = storage_clone_tree(src, f->rbind, m->source, err);
   if (tree < 0) return -1;
   if (shape_tree(tree, m, f, false, err) < 0) return -1;
+  /* Rootless or in a user namespace, the host's sysfs and cgroupfs are
+   * read-only all the way down whatever the config says: a writable one
+   * lets the container write the user's delegated cgroups or more
+   * (CVE-2023-25809). */
+  if (opts && (opts->rootless || opts->new_userns) && host_kernfs(src, rel ? rel : m->source) &&
+      storage_setattr(tree, true, MOUNT_ATTR_RDONLY | MOUNT_ATTR_NOSUID | MOUNT_ATTR_NODEV |
+                                      MOUNT_ATTR_NOEXEC, 0, 0, m->destination, err) < 0)
+    return -1;
   return attach(tree, dest, m, f, err);
 }
 
@@ -241,7 +263,7 @@ int storage_bind_host_ro(int rootfd, const struct hull_mount *m, const char *sou
   struct hull_mount_flags f;
   if (hull_mount_flags_parse(opts, &f, err) < 0) return -1;
   _cleanup_free_ char *clean = hull_clean_in_root(m->destination);
-  int r = bind_mount(rootfd, &b, &f, clean, NULL, err);
+  int r = bind_mount(rootfd, &b, &f, clean, NULL, err); /* rro already */
   hull_mount_flags_free(&f);
   return r;
 }
@@ -353,7 +375,7 @@ int storage_mount_one(int rootfd, const struct hull_spec *spec, const struct hul
   if (f.tmpcopyup && (bind || type == NULL || strcmp(type, "tmpfs") != 0))
     return hull_err_set(err, EINVAL, "mount %s: tmpcopyup needs a tmpfs mount", m->destination);
   if (f.flags & MS_REMOUNT) return remount(rootfd, m, &f, err);
-  if (bind) return bind_mount(rootfd, m, &f, clean, opts->bundle, err);
+  if (bind) return bind_mount(rootfd, m, &f, clean, opts, err);
   if (type == NULL || *type == '\0' || strcmp(type, "none") == 0)
     return hull_err_set(err, EINVAL, "mount %s: no type and not a bind mount", m->destination);
   if (strcmp(type, "cgroup") == 0 || strcmp(type, "cgroup2") == 0)
