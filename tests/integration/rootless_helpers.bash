@@ -69,12 +69,13 @@ rl_teardown_file() {
   rm -rf "$RL_DIR"
 }
 
-# rl_run CMD...: CMD as the test user, in RL_DIR, with only a minimal
+# rl_run CMD...: CMD as the test user (no capabilities, the bounding set
+# kept as a login has it so setuid newuidmap works), in RL_DIR, with only a minimal
 # environment (HOME, PATH, XDG_RUNTIME_DIR, and RL_ENV: extra VAR=VALUE words).
 rl_run() {
   # shellcheck disable=SC2086
   (cd "$RL_DIR" && setpriv --reuid="$RL_UID" --regid="$RL_GID" --init-groups \
-    --inh-caps=-all --bounding-set=-all \
+    --inh-caps=-all \
     env -i HOME="$RL_HOME" USER="$HULL_RL_USER" LOGNAME="$HULL_RL_USER" \
     PATH=/usr/local/bin:/usr/bin:/bin:/usr/sbin:/sbin XDG_RUNTIME_DIR="$RL_DIR/run" \
     ${RL_ENV:-} "$@")

@@ -1,0 +1,196 @@
+#!/usr/bin/env bats
+# Rootless hull: every container here is made by an unprivileged test user
+# (rootless_helpers.bash) with its state under its XDG_RUNTIME_DIR. This
+# host has cgroup v1 and no delegation, so these containers run without
+# cgroups; delegated cgroup v2 is tested in tests/vm/cgroup2/rootless.bats.
+
+load helpers
+load rootless_helpers
+
+setup_file() {
+  common_setup_file
+  rl_setup_file
+}
+
+teardown_file() {
+  rl_teardown_file
+  common_teardown_file
+}
+
+# hostID of the line of /proc/PID/uid_map-style text whose containerID is C.
+map_host() {
+  awk -v c="$2" '$1 == c { print $2 }' <<<"$1"
+}
+
+@test "rootless run: own id mapped directly, state under XDG_RUNTIME_DIR, no cgroup warning" {
+  b=$(rl_make_bundle single)
+  rl_update_config "$b" '.process.args = ["sh", "-c", "id -u; id -g; cat /proc/self/uid_map /proc/self/gid_map; cat /proc/self/setgroups; exit 7"]'
+  run rl_hull run --bundle "$b" rl-single
+  echo "$output"
+  [ "$status" -eq 7 ]
+  [ "${lines[0]}" = 0 ]
+  [ "${lines[1]}" = 0 ]
+  [ "$(echo "${lines[2]}" | awk '{print $1, $2, $3}')" = "0 $RL_UID 1" ]
+  [ "$(echo "${lines[3]}" | awk '{print $1, $2, $3}')" = "0 $RL_GID 1" ]
+  # An unprivileged gid map is only possible after setgroups "deny".
+  [ "${lines[4]}" = deny ]
+  # No limits were asked for: running without cgroups is not worth a word.
+  [[ "$output" != *warning* ]]
+  # run removed its state; the root was the user's XDG_RUNTIME_DIR/hull.
+  [ -d "$RL_DIR/run/hull" ]
+  [ "$(stat -c %u "$RL_DIR/run/hull")" = "$RL_UID" ]
+  [ -z "$(ls -A "$RL_DIR/run/hull")" ]
+}
+
+@test "rootless run: several ranges through newuidmap/newgidmap (subuid/subgid)" {
+  command -v newuidmap >/dev/null || skip "newuidmap (uidmap) missing"
+  b=$(rl_make_bundle ranges ranges)
+  read -r us _ < <(rl_subid_range /etc/subuid)
+  read -r gs _ < <(rl_subid_range /etc/subgid)
+  rl_update_config "$b" '.root.readonly = false |
+    .process.capabilities |= map_values(. + ["CAP_CHOWN"]) |
+    .process.args = ["sh", "-c", "cat /proc/self/uid_map /proc/self/gid_map; touch /f; chown 1000:1001 /f; ls -ln /f"]'
+  run rl_hull run --bundle "$b" rl-ranges
+  echo "$output"
+  [ "$status" -eq 0 ]
+  [ "$(map_host "$(sed -n 1,2p <<<"$output")" 0)" = "$RL_UID" ]
+  [ "$(map_host "$(sed -n 1,2p <<<"$output")" 1)" = "$us" ]
+  [ "$(map_host "$(sed -n 3,4p <<<"$output")" 1)" = "$gs" ]
+  [ "$(awk '{print $3, $4}' <<<"${lines[4]}")" = "1000 1001" ]
+  # The file belongs, on the host, to the subordinate ids (1000 -> us+999).
+  [ "$(stat -c '%u %g' "$b/rootfs/f")" = "$((us + 999)) $((gs + 1000))" ]
+}
+
+@test "rootless: a mapping the user does not own is a clear error, nothing left behind" {
+  command -v newuidmap >/dev/null || skip "newuidmap (uidmap) missing"
+  b=$(rl_make_bundle notmine)
+  rl_update_config "$b" '.linux.uidMappings += [{containerID: 1, hostID: 1, size: 10}]'
+  run rl_hull run --bundle "$b" rl-notmine
+  echo "$output"
+  [ "$status" -ne 0 ]
+  [[ "$output" == *"linux.uidMappings: "*newuidmap*"0 $RL_UID 1,1 1 10"*"/etc/subuid"* ]]
+  [ -z "$(rl_hull list -q)" ]
+  [ -z "$(ls -A "$RL_DIR/run/hull")" ]
+  # The same for gids.
+  b=$(rl_make_bundle notmine-g)
+  rl_update_config "$b" '.linux.gidMappings += [{containerID: 1, hostID: 1, size: 10}]'
+  run rl_hull run --bundle "$b" rl-notmine-g
+  echo "$output"
+  [ "$status" -ne 0 ]
+  [[ "$output" == *"linux.gidMappings: "*newgidmap*"/etc/subgid"* ]]
+  [ -z "$(rl_hull list -q)" ]
+}
+
+@test "rootless: no user namespace or no mapping is refused with the reason" {
+  b=$(rl_make_bundle nouserns)
+  rl_update_config "$b" '.linux.namespaces |= map(select(.type != "user")) |
+    del(.linux.uidMappings, .linux.gidMappings)'
+  run rl_hull run --bundle "$b" rl-nouserns
+  echo "$output"
+  [ "$status" -ne 0 ]
+  [[ "$output" == *"linux.namespaces: hull runs unprivileged (uid $RL_UID)"*"user namespace"* ]]
+  b=$(rl_make_bundle nomap)
+  rl_update_config "$b" 'del(.linux.gidMappings)'
+  run rl_hull run --bundle "$b" rl-nomap
+  echo "$output"
+  [ "$status" -ne 0 ]
+  [[ "$output" == *"linux.gidMappings: required with a new user namespace"* ]]
+  [ -z "$(rl_hull list -q)" ]
+}
+
+@test "rootless lifecycle: create, start, state, ps, exec, kill, delete" {
+  b=$(rl_make_bundle life)
+  rl_update_config "$b" '.process.args = ["sleep", "600"]'
+  rl_hull create --bundle "$b" rl-life
+  [ -p "$RL_DIR/run/hull/rl-life/exec.fifo" ]
+  [ "$(stat -c %u "$RL_DIR/run/hull/rl-life/state.json")" = "$RL_UID" ]
+  [ "$(rl_hull state rl-life | jq -r .status)" = created ]
+  rl_hull start rl-life
+  rl_wait_status rl-life running
+  pid=$(rl_hull state rl-life | jq -r .pid)
+  # The container's init is the user's process on the host.
+  [ "$(stat -c %u "/proc/$pid")" = "$RL_UID" ]
+  # No cgroup: ps lists the container's pid namespace.
+  rl_hull exec --detach rl-life sleep 500
+  run rl_hull ps --format json rl-life
+  echo "$output"
+  [ "$status" -eq 0 ]
+  [ "$(jq length <<<"$output")" -eq 2 ]
+  [ "$(jq -r "index($pid)" <<<"$output")" != null ]
+  epid=$(jq -r "map(select(. != $pid))[0]" <<<"$output")
+  [ "$(tr '\0' ' ' <"/proc/$epid/cmdline")" = "sleep 500 " ]
+  run rl_hull exec rl-life sh -c 'id -u; cat /proc/1/cmdline | tr "\0" " "'
+  echo "$output"
+  [ "$status" -eq 0 ]
+  [ "${lines[0]}" = 0 ]
+  [ "${lines[1]}" = "sleep 600 " ]
+  run rl_hull exec rl-life sh -c 'exit 3'
+  [ "$status" -eq 3 ]
+  rl_hull kill --all rl-life KILL
+  rl_wait_status rl-life stopped
+  for _ in $(seq 50); do [ -e "/proc/$epid" ] || break; sleep 0.1; done
+  [ ! -e "/proc/$epid" ]
+  rl_hull delete rl-life
+  run rl_hull state rl-life
+  [ "$status" -ne 0 ]
+  [ ! -e "$RL_DIR/run/hull/rl-life" ]
+  [ ! -e "/proc/$pid" ] || [ "$(awk '/^State/ {print $2}' "/proc/$pid/status")" = Z ]
+}
+
+@test "rootless delete --force stops a running container" {
+  b=$(rl_make_bundle force)
+  rl_update_config "$b" '.process.args = ["sleep", "600"]'
+  rl_hull run --detach --bundle "$b" rl-force
+  rl_wait_status rl-force running
+  pid=$(rl_hull state rl-force | jq -r .pid)
+  rl_hull delete --force rl-force
+  [ ! -e "$RL_DIR/run/hull/rl-force" ]
+  for _ in $(seq 50); do [ -e "/proc/$pid" ] || break; sleep 0.1; done
+  [ ! -e "/proc/$pid" ]
+}
+
+@test "rootless without delegation: limits warn and the container still runs; pause says why not" {
+  b=$(rl_make_bundle limits)
+  rl_update_config "$b" '.linux.resources = {memory: {limit: 67108864}, pids: {limit: 50}} |
+    .process.args = ["sleep", "600"]'
+  # (a file, not bats' pipe: the detached container inherits it)
+  rl_hull run --detach --bundle "$b" rl-limits </dev/null >/dev/null 2>"$BATS_TEST_TMPDIR/err"
+  cat "$BATS_TEST_TMPDIR/err"
+  grep -q "warning: rootless: cgroup .*unavailable.*linux.resources are not applied" "$BATS_TEST_TMPDIR/err"
+  rl_wait_status rl-limits running
+  run rl_hull pause rl-limits
+  echo "$output"
+  [ "$status" -ne 0 ]
+  [[ "$output" == *cgroup* ]]
+  [ "$(rl_hull state rl-limits | jq -r .status)" = running ]
+  rl_hull delete --force rl-limits
+}
+
+# CVE-2023-25809: a rootless container must never get a writable host
+# cgroupfs or sysfs, whatever its config says.
+@test "rootless: /sys and /sys/fs/cgroup are read-only, even when the config asks for rw" {
+  b=$(rl_make_bundle sysro)
+  rl_update_config "$b" '.mounts |= map(if .destination == "/sys" or .destination == "/sys/fs/cgroup"
+      then .options |= map(select(. != "ro")) else . end) |
+    .process.args = ["sh", "-c", "grep -E \" /sys(/fs/cgroup)? \" /proc/self/mountinfo; for f in /sys/fs/cgroup/x /sys/fs/cgroup/pids/x /sys/kernel/x; do touch $f 2>&1; done; true"]'
+  run rl_hull run --bundle "$b" rl-sysro
+  echo "$output"
+  [ "$status" -eq 0 ]
+  mi=$(grep -E ' /sys(/fs/cgroup)? ' <<<"$output")
+  [ "$(wc -l <<<"$mi")" -ge 2 ]
+  # The per-mount options (field 6) of every one start with ro (those
+  # stacked under the cgroup mount too).
+  while read -r line; do
+    [[ "$(awk '{print $6}' <<<"$line")" == ro,* ]]
+  done <<<"$mi"
+  [ "$(grep -c 'Read-only file system' <<<"$output")" -eq 3 ]
+  # Mounts below /sys/fs/cgroup (the v1 hierarchies, bound recursively) are
+  # read-only too.
+  b2=$(rl_make_bundle sysro2)
+  rl_update_config "$b2" '.process.args = ["sh", "-c", "awk \"\\$5 ~ /^\\\\/sys/ {print \\$5, \\$6}\" /proc/self/mountinfo"]'
+  run rl_hull run --bundle "$b2" rl-sysro2
+  echo "$output"
+  [ "$status" -eq 0 ]
+  [ "${#lines[@]}" -ge 2 ]
+  ! grep -v ' ro' <<<"$output"
+}
