@@ -19,7 +19,7 @@ static char *pidfile_path(const struct hull_net_ctx *ctx) {
 
 /* Child side of fork: stdio to /dev/null (stderr kept for the tool's own
  * errors), then exec. Only async-signal-safe calls. */
-static void exec_tool(char *const argv[], int keep_fd) {
+static void exec_tool(char *const argv[], int keep_fd, int keep_fd2) {
   int null = open("/dev/null", O_RDWR | O_CLOEXEC);
   if (null >= 0) {
     dup2(null, 0);
@@ -27,6 +27,7 @@ static void exec_tool(char *const argv[], int keep_fd) {
   }
   setsid();
   if (keep_fd >= 0) fcntl(keep_fd, F_SETFD, 0);
+  if (keep_fd2 >= 0) fcntl(keep_fd2, F_SETFD, 0);
   execvp(argv[0], argv);
   _exit(127);
 }
@@ -43,15 +44,52 @@ static int wait_exit(pid_t pid, const char *tool, struct hull_err **err) {
   return 0;
 }
 
+/* Is the user namespace of pid another than ours? */
+static bool other_userns(pid_t pid) {
+  char path[64];
+  snprintf(path, sizeof(path), "/proc/%d/ns/user", (int)pid);
+  struct stat a, b;
+  return stat("/proc/self/ns/user", &a) == 0 && stat(path, &b) == 0 && a.st_ino != b.st_ino;
+}
+
+/* As root, pasta drops to nobody and its capabilities before it opens the
+ * target namespaces, which then fails (/proc/PID/ns/ needs ptrace access
+ * to a root process). So root opens them here and hands pasta the fds
+ * (--netns/--userns /proc/self/fd/N) and --runas 0 keeps the uid that may
+ * setns into them; pasta still drops every other capability and sandboxes
+ * itself. */
+static int start_pasta_root(const struct hull_net_ctx *ctx, const char *pidfile,
+                            struct hull_err **err) {
+  char path[64], netns[64], userns[64];
+  snprintf(path, sizeof(path), "/proc/%d/ns/net", (int)ctx->pid);
+  _cleanup_close_ int nfd = open(path, O_RDONLY | O_CLOEXEC);
+  if (nfd < 0) return hull_err_sys(err, "open %s", path);
+  _cleanup_close_ int ufd = -1;
+  if (other_userns(ctx->pid)) {
+    snprintf(path, sizeof(path), "/proc/%d/ns/user", (int)ctx->pid);
+    ufd = open(path, O_RDONLY | O_CLOEXEC);
+    if (ufd < 0) return hull_err_sys(err, "open %s", path);
+  }
+  snprintf(netns, sizeof(netns), "/proc/self/fd/%d", nfd);
+  snprintf(userns, sizeof(userns), "/proc/self/fd/%d", ufd);
+  char *argv[] = {"pasta", "--config-net", "--quiet", "--runas", "0", "-P", (char *)pidfile,
+                  "--netns", netns, ufd >= 0 ? "--userns" : NULL, userns, NULL};
+  pid_t child = fork();
+  if (child < 0) return hull_err_sys(err, "fork");
+  if (child == 0) exec_tool(argv, nfd, ufd);
+  return wait_exit(child, "pasta", err);
+}
+
 /* pasta daemonizes once the namespace is configured and writes its pid. */
 static int start_pasta(const struct hull_net_ctx *ctx, struct hull_err **err) {
   _cleanup_free_ char *pidfile = pidfile_path(ctx);
+  if (geteuid() == 0) return start_pasta_root(ctx, pidfile, err);
   char pid[16];
   snprintf(pid, sizeof(pid), "%d", (int)ctx->pid);
   char *argv[] = {"pasta", "--config-net", "--quiet", "-P", pidfile, pid, NULL};
   pid_t child = fork();
   if (child < 0) return hull_err_sys(err, "fork");
-  if (child == 0) exec_tool(argv, -1);
+  if (child == 0) exec_tool(argv, -1, -1);
   return wait_exit(child, "pasta", err);
 }
 
@@ -66,9 +104,7 @@ static int start_slirp(const struct hull_net_ctx *ctx, struct hull_err **err) {
   snprintf(pid, sizeof(pid), "%d", (int)ctx->pid);
   snprintf(ready, sizeof(ready), "--ready-fd=%d", wr);
   snprintf(userns, sizeof(userns), "--userns-path=/proc/%d/ns/user", (int)ctx->pid);
-  struct stat a, b;
-  bool own_userns = stat("/proc/self/ns/user", &a) == 0 && stat(userns + 14, &b) == 0 &&
-                    a.st_ino != b.st_ino;
+  bool own_userns = other_userns(ctx->pid);
   char *argv[10];
   size_t i = 0;
   argv[i++] = "slirp4netns";
@@ -82,7 +118,7 @@ static int start_slirp(const struct hull_net_ctx *ctx, struct hull_err **err) {
   argv[i] = NULL;
   pid_t child = fork();
   if (child < 0) return hull_err_sys(err, "fork");
-  if (child == 0) exec_tool(argv, wr);
+  if (child == 0) exec_tool(argv, wr, -1);
   close(hull_steal_fd(&wr));
   char c;
   ssize_t n;
