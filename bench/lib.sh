@@ -196,6 +196,64 @@ bench_run() {
   esac
 }
 
+# 7 (run.sh --overlay): `run /bin/true` of hull with and without --overlay,
+# the minimal bundle (its read-only root becomes a read-only overlay), the
+# two alternating like runtimes. "RT+overlay" is RT with --overlay and its
+# own state root.
+step_run_overlay() {
+  local rt=${1%+overlay} extra=()
+  [ "$1" != "$rt" ] && extra=(--overlay)
+  tick_rt overlay "$1 $2" "$1" run "${extra[@]}" --bundle "$WORK/b/$rt/minimal" "o-$rt-$2"
+}
+
+bench_overlay() {
+  local rt rts=()
+  for rt in $RUNTIMES; do
+    case $rt in hull | hull-static)
+      RT_BIN[$rt+overlay]=${RT_BIN[$rt]}
+      rts+=("$rt" "$rt+overlay") ;;
+    esac
+  done
+  [ ${#rts[@]} -gt 0 ] || die "--overlay: no hull to measure"
+  say "run /bin/true with and without --overlay: ${rts[*]}; $N iterations"
+  loop overlay step_run_overlay "${rts[@]}"
+  for rt in "${rts[@]}"; do remove_leftovers "$rt"; done
+  echo "load after: $(cut -d' ' -f1-3 /proc/loadavg)" >>"$RAW/env"
+  mkdir -p "$OUT/raw"
+  cp "$RAW/overlay" "$RAW/env" "$OUT/raw/"
+  overlay_report "$RAW/overlay" >"$OUT/overlay.md"
+  cat "$OUT/overlay.md"
+}
+
+# overlay_report RAW: medians (wall and CPU) per variant and the overlay's
+# median cost; the delta is the difference of the two medians.
+overlay_report() {
+  local f=$1 rt
+  median() { sort -n | awk '{v[NR]=$1} END {if (NR) printf "%.2f", (NR%2 ? v[(NR+1)/2] : (v[NR/2]+v[NR/2+1])/2)}'; }
+  echo "# run /bin/true with and without --overlay"
+  echo
+  sed 's/^/    /' "$RAW/env"
+  echo
+  echo "| variant | runs | median wall ms | median CPU ms |"
+  echo "|---|---|---|---|"
+  for rt in $(awk '{print $1}' "$f" | sort -u); do
+    printf '| %s | %s | %s | %s |\n' "$rt" "$(awk -v r="$rt" '$1 == r && $5 == 0' "$f" | wc -l)" \
+      "$(awk -v r="$rt" '$1 == r && $5 == 0 {print $3 / 1e6}' "$f" | median)" \
+      "$(awk -v r="$rt" '$1 == r && $5 == 0 {print $6 / 1e3}' "$f" | median)"
+  done
+  echo
+  for rt in $(awk '{print $1}' "$f" | grep -v '+overlay$' | sort -u); do
+    local a b c d
+    a=$(awk -v r="$rt" '$1 == r && $5 == 0 {print $3 / 1e6}' "$f" | median)
+    b=$(awk -v r="$rt+overlay" '$1 == r && $5 == 0 {print $3 / 1e6}' "$f" | median)
+    c=$(awk -v r="$rt" '$1 == r && $5 == 0 {print $6 / 1e3}' "$f" | median)
+    d=$(awk -v r="$rt+overlay" '$1 == r && $5 == 0 {print $6 / 1e3}' "$f" | median)
+    [ -n "$a" ] && [ -n "$b" ] &&
+      echo "$rt: --overlay adds $(awk -v a="$a" -v b="$b" 'BEGIN {printf "%.2f", b - a}') ms median wall," \
+        "$(awk -v a="$c" -v b="$d" 'BEGIN {printf "%.2f", b - a}') ms median CPU (target < 2 ms)"
+  done
+}
+
 # wait_stopped RT ID: polls `state` (untimed) until the container stopped.
 wait_stopped() {
   local n st

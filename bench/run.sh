@@ -20,6 +20,9 @@
 #                 default (the default) or minimal (no netns, no resources)
 #   --profile     measure nothing: strace -c, strace -tt and perf stat of one
 #                 `run` per runtime and bundle, into OUT/profile/summary.md
+#   --overlay     measure only `run /bin/true` of hull (and hull-static) with
+#                 and without `--overlay` (minimal bundle), alternating; the
+#                 medians and their difference go to OUT/overlay.md
 #
 # Why it runs inside a private mount namespace: this host has hybrid cgroups
 # (v1 controllers + an empty cgroup2 at /sys/fs/cgroup/unified) and crun
@@ -44,6 +47,7 @@ INSTALL=1
 OUT=$BENCH_DIR/results
 README=1
 PROFILE=0
+OVERLAY=0
 BENCH_BASE=default
 
 while [ $# -gt 0 ]; do
@@ -57,6 +61,7 @@ while [ $# -gt 0 ]; do
     --out) OUT=$2; shift 2 ;;
     --no-readme) README=0; shift ;;
     --profile) PROFILE=1; shift ;;
+    --overlay) OVERLAY=1; shift ;;
     --base) BENCH_BASE=$2; shift 2 ;;
     -h | --help) sed -n '2,/^set -euo/p' "$0" | sed '$d; s/^# \{0,1\}//'; exit 0 ;;
     *) echo "run.sh: unknown option $1" >&2; exit 2 ;;
@@ -153,6 +158,7 @@ if [ -z "${HULL_BENCH_INSIDE:-}" ]; then
   [ -n "$RUNTIMES" ] && args+=(-r "$RUNTIMES")
   [ "$README" -eq 0 ] && args+=(--no-readme)
   [ "$PROFILE" -eq 1 ] && args+=(--profile)
+  [ "$OVERLAY" -eq 1 ] && args+=(--overlay)
   args+=(--base "$BENCH_BASE")
   exec unshare -m --propagation private "$0" "${args[@]}"
 fi
@@ -205,6 +211,10 @@ if [ "$PROFILE" -eq 1 ]; then
   # shellcheck source=bench/profile.sh
   . "$BENCH_DIR/profile.sh"
   profile_all
+  exit 0
+fi
+if [ "$OVERLAY" -eq 1 ]; then
+  bench_overlay
   exit 0
 fi
 say "runtimes: $RUNTIMES; $N iterations; $PAR in parallel; work dir $WORK"
