@@ -42,9 +42,11 @@ static int run(struct hull_global *g, int argc, char **argv) {
   const char *id = argv[pos];
   uint64_t ooms = 0, now;
   bool have_oom = hull_container_oom_count(&ctx, id, &ooms, NULL) == 0;
-  for (;;) {
+  for (bool first = true;; first = false) {
     _cleanup_free_ char *line = hull_container_stats_json(&ctx, id, &err);
-    if (line == NULL) return stats ? hull_cmd_fail(err) : (hull_err_free(&err), 0);
+    /* An absent or stopped container is an error up front; one that stops
+     * while we watch ends the stream normally. */
+    if (line == NULL) return stats || first ? hull_cmd_fail(err) : (hull_err_free(&err), 0);
     printf("%s\n", line);
     fflush(stdout);
     if (stats) return 0;

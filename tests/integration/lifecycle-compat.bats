@@ -170,7 +170,9 @@ hook() {
 @test "100 containers created, started and deleted concurrently leave nothing behind" {
   M=$BATS_TEST_TMPDIR/many
   mkdir -p "$M"
-  mounts_before=$(wc -l </proc/self/mountinfo)
+  # only mounts of ours: other users of this host mount and unmount too
+  ours() { grep -c -e "$BATS_TEST_TMPDIR" -e "$HULL_TEST_ROOT" /proc/self/mountinfo || true; }
+  mounts_before=$(ours)
   for i in $(seq 100); do
     mkdir -p "$M/b$i"
     echo "many-$$-$i" >"$M/b$i/.cgname"
@@ -189,7 +191,7 @@ hook() {
   [ -z "$(ls -A "$HULL_TEST_ROOT")" ]
   for p in $pids; do ! kill -0 "$p" 2>/dev/null; done
   ! ls -d /sys/fs/cgroup/*/hull-test/many-$$-* 2>/dev/null
-  [ "$(wc -l </proc/self/mountinfo)" -eq "$mounts_before" ]
+  [ "$(ours)" -eq "$mounts_before" ]
 }
 
 @test "seccomp filters are cached under --root/.seccomp-cache, which list ignores" {
@@ -204,4 +206,36 @@ hook() {
   [ "$(find "$HULL_TEST_ROOT/.seccomp-cache" -type f | wc -l)" -eq 1 ]
   run hull list -q
   [ -z "$output" ]
+}
+
+@test "events: stats every --interval and an oom line, ending when the container stops" {
+  update_config "$B" '.process.args = ["sh", "-c", "sleep 0.5; x=$(head -c 200000000 /dev/zero | tr \"\\0\" a); sleep 600"]
+    | .linux.resources += {"memory": {"limit": 33554432, "swap": 33554432}}'
+  hull create --bundle "$B" ev1 </dev/null >/dev/null 2>&1
+  hull start ev1
+  run timeout 60 "$HULL" --root "$HULL_TEST_ROOT" events --interval 100ms ev1
+  [ "$status" -eq 0 ]
+  [ "$(echo "$output" | jq -r 'select(.type == "stats") | .id' | sort -u)" = ev1 ]
+  [ "$(echo "$output" | jq -s 'map(select(.type == "stats")) | length')" -ge 2 ]
+  echo "$output" | jq -s -e 'map(select(.type == "stats")) | all(.data.memory.usage.limit == 33554432)'
+  [ "$(echo "$output" | grep -c '^{"type":"oom","id":"ev1"}$')" -eq 1 ]
+  [ "$(hull state ev1 | jq -r .status)" = stopped ]
+}
+
+@test "events: the default interval is no busy loop; a bad interval is refused" {
+  update_config "$B" '.process.args = ["sleep", "600"]'
+  hull run -d --bundle "$B" ev2 </dev/null >/dev/null 2>&1
+  # 5s by default: within 1s exactly the first line
+  run timeout 1 "$HULL" --root "$HULL_TEST_ROOT" events ev2
+  [ "$status" -eq 124 ]
+  [ "${#lines[@]}" -eq 1 ]
+  [ "$(echo "${lines[0]}" | jq -r .type)" = stats ]
+  run hull events --interval 0 ev2
+  [ "$status" -eq 1 ]
+  [[ "$output" == *'--interval: invalid duration "0"'* ]]
+  run hull events --interval 1h ev2
+  [ "$status" -eq 1 ]
+  run hull events nosuch
+  [ "$status" -eq 1 ]
+  [[ "$output" == *"does not exist"* ]]
 }

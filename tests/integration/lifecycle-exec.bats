@@ -218,3 +218,17 @@ recv_pidfd() {
   [[ "$output" == *"--pidfd-socket: connect $B/nosuch.sock"* ]]
   [ ! -e "$HULL_TEST_ROOT/pf3" ]
 }
+
+@test "exec --process - reads the OCI process object from stdin" {
+  start_sleeper xs
+  echo '{"args": ["sh", "-c", "echo from-stdin $FOO $(id -u); exit 3"], "cwd": "/tmp", "env": ["PATH=/bin", "FOO=bar"], "user": {"uid": 65534, "gid": 65534}}' >"$B/proc.json"
+  run hull exec --process - xs <"$B/proc.json"
+  [ "$status" -eq 3 ]
+  [ "$output" = "from-stdin bar 65534" ]
+  run hull exec --process - xs </dev/null
+  [ "$status" -eq 1 ]
+  echo '{"args": "nope"}' >"$B/bad.json"
+  run hull exec --process - xs <"$B/bad.json"
+  [ "$status" -eq 1 ]
+  [[ "$output" == *"args"* ]]
+}

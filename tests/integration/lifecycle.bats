@@ -295,6 +295,8 @@ wait_status() {
   update_config "$B" '.process.args = ["nosuchcmd"]'
   run hull --log "$B/log.json" --log-format json create --bundle "$B" l1
   [ "$status" -eq 1 ]
+  # every line is one JSON object with level, msg and an RFC 3339 time
+  jq -e -s 'all(has("level") and has("msg") and (.time | test("^[0-9]{4}-[0-9]{2}-[0-9]{2}T[0-9:.]+(Z|[+-][0-9]{2}:[0-9]{2})$")))' "$B/log.json"
   [ "$(tail -n1 "$B/log.json" | jq -r .level)" = error ]
   [[ "$(tail -n1 "$B/log.json" | jq -r .msg)" == *"no such file or directory"* ]]
 }
@@ -326,4 +328,24 @@ wait_status() {
   [[ "$output" == *"lm"*"config.json"* ]]
   [ ! -e "$HULL_TEST_ROOT/lm" ]
   ! ls -d /sys/fs/cgroup/*/hull-test/"$(cat "$B/.cgname")" 2>/dev/null
+}
+
+@test "kill --all without a pid namespace: the init's death leaves the rest, --all reaches them" {
+  update_config "$B" '.linux.namespaces |= map(select(.type != "pid"))
+    | .process.args = ["sh", "-c", "sleep 600 & sleep 600 & wait"]'
+  hull create --bundle "$B" kn </dev/null >/dev/null 2>&1
+  hull start kn
+  procs=$(ls -d /sys/fs/cgroup/pids/hull-test/"$(cat "$B/.cgname")")/cgroup.procs
+  for i in $(seq 100); do [ "$(wc -l <"$procs")" -ge 3 ] && break; sleep 0.05; done
+  [ "$(wc -l <"$procs")" -eq 3 ]
+  hull kill kn KILL
+  wait_status kn stopped
+  # the two sleeps live on in the cgroup
+  [ "$(wc -l <"$procs")" -eq 2 ]
+  pids=$(cat "$procs")
+  hull kill --all kn KILL
+  for i in $(seq 100); do [ "$(wc -l <"$procs")" -eq 0 ] && break; sleep 0.05; done
+  [ "$(wc -l <"$procs")" -eq 0 ]
+  for p in $pids; do ! kill -0 "$p" 2>/dev/null; done
+  hull delete kn
 }
