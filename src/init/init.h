@@ -20,6 +20,7 @@ enum hull_sync_type {
   HULL_SYNC_START,        /* parent (run): exec now */
   HULL_SYNC_ERROR,        /* payload: error text */
   HULL_SYNC_PID,          /* payload: decimal pid */
+  HULL_SYNC_PTY,          /* shim (exec): a pty master as SCM_RIGHTS */
 };
 #define HULL_SYNC_MAX 65536
 
@@ -30,6 +31,12 @@ int hull_sync_recv(int fd, enum hull_sync_type *type, char **payload, struct hul
  * EOF becomes "<what>: the container init exited". */
 int hull_sync_expect(int fd, enum hull_sync_type want, char **payload, const char *what,
                      struct hull_err **err);
+/* Sends a message of `type` carrying payload_fd (SCM_RIGHTS). */
+int hull_sync_send_fd(int fd, enum hull_sync_type type, int payload_fd);
+/* Waits for `want` carrying an fd (*out, CLOEXEC); errors as
+ * hull_sync_expect. */
+int hull_sync_expect_fd(int fd, enum hull_sync_type want, int *out, const char *what,
+                        struct hull_err **err);
 /* Reports err to the parent (best effort). */
 void hull_sync_send_error(int fd, const struct hull_err *err);
 

@@ -12,7 +12,13 @@
 #include <sys/ioctl.h>
 #include <sys/prctl.h>
 #include <sys/stat.h>
+#include <sys/statfs.h>
 #include <sys/syscall.h>
+#include <sys/sysmacros.h>
+
+#ifndef DEVPTS_SUPER_MAGIC
+#define DEVPTS_SUPER_MAGIC 0x1cd1
+#endif
 
 /* Joins the namespaces given by path: user first, so the others are
  * joined with the capabilities it grants; pid is joined by the parent. */
@@ -55,6 +61,35 @@ static int setup_console(struct hull_init_args *a, struct hull_err **err) {
   }
   for (int i = 0; i < 3; i++)
     if (dup2(a->console_fd, i) < 0) return hull_err_sys(err, "dup2 console to %d", i);
+  return 0;
+}
+
+/* exec with a terminal: the pty comes from the container's own devpts (as
+ * with runc), so the process's tty is a /dev/pts/N that exists in there
+ * (tty, ttyname, ps find it) and no pty of the host's devpts gets in. The
+ * path is the container's: resolved inside its root and checked to be a
+ * devpts ptmx before use. The master goes to the parent, which hands it to
+ * --console-socket or proxies it. */
+static int container_pty(struct hull_init_args *a, struct hull_err **err) {
+  _cleanup_close_ int root = open("/", O_PATH | O_DIRECTORY | O_CLOEXEC);
+  if (root < 0) return hull_err_sys(err, "open the container's root");
+  _cleanup_close_ int m =
+      hull_open_in_root(root, "/dev/pts/ptmx", O_RDWR | O_NOCTTY | O_CLOEXEC, 0, err);
+  if (m < 0) return hull_err_prefix(err, "process.terminal: the container's devpts");
+  struct statfs fs;
+  struct stat st;
+  if (fstatfs(m, &fs) < 0 || fstat(m, &st) < 0)
+    return hull_err_sys(err, "process.terminal: stat /dev/pts/ptmx");
+  if (fs.f_type != DEVPTS_SUPER_MAGIC || !S_ISCHR(st.st_mode) || major(st.st_rdev) != 5 ||
+      minor(st.st_rdev) != 2)
+    return hull_err_set(err, 0, "process.terminal: /dev/pts/ptmx in the container is not a devpts ptmx");
+  int unlock = 0;
+  if (ioctl(m, TIOCSPTLCK, &unlock) < 0) return hull_err_sys(err, "process.terminal: unlock pty");
+  int s = ioctl(m, TIOCGPTPEER, O_RDWR | O_NOCTTY | O_CLOEXEC);
+  if (s < 0) return hull_err_sys(err, "process.terminal: open pty peer");
+  a->console_fd = s;
+  if (hull_sync_send_fd(a->sync_fd, HULL_SYNC_PTY, m) < 0)
+    return hull_err_sys(err, "sync: send the pty master");
   return 0;
 }
 
@@ -208,6 +243,8 @@ static int prepare(struct hull_init_args *a, char **state_json, char **exe, char
     if (hull_sync_expect(a->sync_fd, HULL_SYNC_GO2, state_json, "init", err) < 0) return -1;
   }
   prctl(PR_SET_DUMPABLE, 0, 0, 0, 0);
+  if (a->exec && a->process->terminal && a->console_fd < 0 && container_pty(a, err) < 0)
+    return -1;
   if (setup_console(a, err) < 0) return -1;
   if (!a->exec && setup_container(a, *state_json, err) < 0) return -1;
   if (!a->no_new_keyring && !a->exec)

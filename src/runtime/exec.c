@@ -91,7 +91,6 @@ static int load(struct exec_job *j, const struct hull_runtime_ctx *ctx, const ch
     j->seccomp = hull_runtime_seccomp(ctx, &j->spec->linux_.seccomp, err);
     if (j->seccomp == NULL) return -1;
   }
-  if (o->process->terminal && hull_pty_open(&j->master, &j->slave, err) < 0) return -1;
   if (!o->process->terminal && o->console_socket)
     return hull_err_set(err, 0, "--console-socket given but the process has no terminal");
   if (o->process->terminal && o->detach && !o->console_socket)
@@ -140,6 +139,10 @@ static int handshake(struct exec_job *j, const struct hull_exec_opts *o, struct 
   if (j->cg && !j->joins_itself && hull_cgroup_enter(j->cg, j->pid, o->cgroup, err) < 0)
     return -1;
   if (hull_sync_send(j->sync_fd, HULL_SYNC_GO, NULL) < 0) return hull_err_sys(err, "sync: send");
+  /* The shim opens the pty in the container's devpts (init/shim.c). */
+  if (o->process->terminal &&
+      hull_sync_expect_fd(j->sync_fd, HULL_SYNC_PTY, &j->master, "exec", err) < 0)
+    return -1;
   if (j->master >= 0 && o->console_socket &&
       hull_console_send(o->console_socket, j->master, err) < 0)
     return -1;

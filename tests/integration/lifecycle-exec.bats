@@ -147,6 +147,35 @@ JSON
   grep -q exec-tty "$B/tty.out"
 }
 
+@test "exec --tty: the pty is the container's own /dev/pts/N (containerd/podman exec -t)" {
+  start_sleeper t4
+  "$RECVTTY" "$B/tty.sock" >"$B/tty.out" &
+  rpid=$!
+  for i in $(seq 100); do [ -S "$B/tty.sock" ] && break; sleep 0.05; done
+  # as containerd's shim calls it: terminal in the process JSON, no --tty
+  jq -n '{terminal: true, user: {uid: 0, gid: 0}, cwd: "/", env: ["PATH=/bin"],
+          consoleSize: {height: 33, width: 111},
+          args: ["sh", "-c", "tty; stty size; ls /dev/pts"]}' >"$B/process.json"
+  hull exec --process "$B/process.json" --detach --console-socket "$B/tty.sock" t4
+  wait "$rpid"
+  cat "$B/tty.out"
+  # ttyname finds it in the container's devpts: the host's ptys stay out
+  grep -q '^/dev/pts/0' "$B/tty.out"
+  grep -q '33 111' "$B/tty.out"
+  ! grep -q 'not a tty' "$B/tty.out"
+}
+
+@test "exec --tty without a devpts in the container fails naming process.terminal" {
+  update_config "$B" 'del(.mounts[] | select(.destination == "/dev/pts"))'
+  start_sleeper t5
+  run hull exec --tty t5 true
+  [ "$status" -ne 0 ]
+  [[ "$output" == *"process.terminal"* ]]
+  [[ "$output" == *"/dev/pts/ptmx"* ]]
+  # the container is unharmed
+  [ "$(hull state t5 | jq -r .status)" = running ]
+}
+
 @test "an fd 3 inherited by create does not reach the container; --preserve-fds passes it" {
   update_config "$B" '.process.args = ["sh", "-c", "if [ -e /proc/self/fd/3 ]; then echo leaked; else echo clean; fi; ls /proc/1/fd; true"]'
   # bats owns fd 3: redirect it for the one command only
