@@ -1,0 +1,293 @@
+# The containerd scenario, shared by containerd.bats (runtime given with
+# `ctr run --runc-binary`) and containerd-as-runc.bats (runtime found as
+# `runc` first in the PATH of our private containerd). CTR_MODE says which.
+#
+# Each test file starts its own containerd from contrib/containerd-config.toml
+# (root, state, socket and opt dir rewritten into a temp dir), in its own
+# namespace; containers get cgroups under /hull-test/<prefix>-*; the runtime's
+# state root is in the temp dir too (--runc-root). teardown_file stops the
+# daemon by pid.
+
+load helpers
+
+IMAGE=hull.test/busybox:latest
+NS=hulltest
+
+ctr_() {
+  ctr --address "$CTR_DIR/containerd.sock" --namespace "$NS" "$@"
+}
+
+# ctr waits forever for a daemon gone away: teardown bounds each call.
+ctr_bounded() {
+  timeout 20 ctr --address "$CTR_DIR/containerd.sock" --namespace "$NS" "$@"
+}
+
+# The runtime options ctr passes to the runc v2 shim for a new container.
+runtime_flags() {
+  if [ "$CTR_MODE" = binary ]; then
+    echo --runc-binary "$CLIENT_RUNTIME" --runc-root "$CTR_DIR/runtime-root"
+  else
+    echo --runc-root "$CTR_DIR/runtime-root"
+  fi
+}
+
+# ctr_run ID [ctr run flags...] -- CMD...: a container of IMAGE named ID,
+# its cgroup /hull-test/<prefix>-ID.
+ctr_run() {
+  local id=$1 flags=()
+  shift
+  while [ $# -gt 0 ] && [ "$1" != -- ]; do flags+=("$1"); shift; done
+  shift
+  # shellcheck disable=SC2046
+  ctr_ run --fifo-dir "$CTR_DIR/fifo" --cgroup "/hull-test/$CG_PREFIX-$id" \
+    $(runtime_flags) "${flags[@]}" "$IMAGE" "$id" "$@"
+}
+
+# The runtime's own view (its state root for our namespace).
+runtime_state() {
+  "$CLIENT_RUNTIME" --root "$CTR_DIR/runtime-root/$NS" state "$1"
+}
+
+task_status() {
+  ctr_ task ls | awk -v id="$1" '$1 == id { print $3 }'
+}
+
+containerd_setup_file() {
+  command -v containerd >/dev/null && command -v ctr >/dev/null ||
+    skip "containerd is not installed (tests/deps.sh installs it)"
+  export CTR_DIR CG_PREFIX CTR_PID
+  CTR_DIR=$(mktemp -d /tmp/hull-ctr.XXXXXX)
+  CG_PREFIX=ctr-$CTR_MODE-$$
+  mkdir -p "$CTR_DIR/bin" "$CTR_DIR/fifo"
+  sed -e "s|^root = .*|root = \"$CTR_DIR/root\"|" \
+    -e "s|^state = .*|state = \"$CTR_DIR/state\"|" \
+    -e "s|^  address = .*|  address = \"$CTR_DIR/containerd.sock\"|" \
+    -e "s|^  path = \"/opt/containerd\"|  path = \"$CTR_DIR/opt\"|" \
+    "$SRCDIR/contrib/containerd-config.toml" >"$CTR_DIR/config.toml"
+  local path=$PATH
+  if [ "$CTR_MODE" = path ]; then
+    # The shim runs the first `runc` in its PATH (inherited from containerd).
+    ln -s "$CLIENT_RUNTIME" "$CTR_DIR/bin/runc"
+    path=$CTR_DIR/bin:$PATH
+  fi
+  PATH=$path containerd --config "$CTR_DIR/config.toml" \
+    >"$CTR_DIR/containerd.log" 2>&1 </dev/null 3>&- &
+  CTR_PID=$!
+  if ! wait_for ctr --address "$CTR_DIR/containerd.sock" version >/dev/null 2>&1; then
+    cat "$CTR_DIR/containerd.log" >&3
+    skip "containerd did not start (log above)"
+  fi
+  make_docker_archive "$CTR_DIR/image.tar" "$IMAGE"
+  ctr_ image import "$CTR_DIR/image.tar" >/dev/null
+}
+
+containerd_teardown_file() {
+  [ -n "${CTR_DIR:-}" ] || return 0
+  local id
+  if [ -n "${CTR_PID:-}" ] && kill -0 "$CTR_PID" 2>/dev/null; then
+    for id in $(ctr_bounded task ls -q 2>/dev/null); do
+      ctr_bounded task kill -a -s SIGKILL "$id" >/dev/null 2>&1
+      ctr_bounded task delete -f "$id" >/dev/null 2>&1
+    done
+    for id in $(ctr_bounded container ls -q 2>/dev/null); do
+      ctr_bounded container delete "$id" >/dev/null 2>&1
+    done
+  fi
+  kill_pid "$CTR_PID"
+  # Shims outlive a killed daemon: stop any of ours (they name our socket).
+  for id in $(procs_with "$CTR_DIR/"); do kill_pid "$id"; done
+  for id in $(mounts_under "$CTR_DIR/" | sort -r); do umount -l "$id"; done
+  remove_cgroups "$CG_PREFIX"
+  rm -rf "$CTR_DIR"
+}
+
+# ---- the steps -----------------------------------------------------------
+
+scenario_attached() {
+  run ctr_run att1 --rm -- sh -c 'echo out; echo err >&2; exit 3'
+  [ "$status" -eq 3 ]
+  [[ "$output" == *out* ]]
+  [[ "$output" == *err* ]]
+  # stdin reaches the container (ctr never closes it on EOF: read one line)
+  run ctr_run att2 --rm -- sh -c 'read l; echo "got:$l"' <<<piped-in
+  [ "$status" -eq 0 ]
+  [ "$output" = got:piped-in ]
+  # the container ran in the cgroup we named, under /hull-test
+  run ctr_run att3 --rm -- cat /proc/self/cgroup
+  [ "$status" -eq 0 ]
+  [[ "$output" == *":/hull-test/$CG_PREFIX-att3"* ]] || { echo "$output" >&3; false; }
+}
+
+scenario_tty() {
+  # script gives ctr a pty; -e returns the child's status.
+  local cmd
+  cmd="stty rows 33 cols 111; ctr --address $CTR_DIR/containerd.sock --namespace $NS run -t --rm"
+  cmd+=" --fifo-dir $CTR_DIR/fifo --cgroup /hull-test/$CG_PREFIX-tty1 $(runtime_flags)"
+  cmd+=" $IMAGE tty1 sh -c 'tty && stty size; exit 7'"
+  run script -qec "$cmd" /dev/null
+  [ "$status" -eq 7 ]
+  [[ "$output" == *"/dev/"* ]]
+  [[ "$output" != *"not a tty"* ]]
+  # ctr passed its window size on to the container's terminal
+  [[ "$output" == *"33 111"* ]]
+}
+
+scenario_detached() {
+  run ctr_run det -d -- sh -c 'trap "echo usr1 >/tmp/got-signal" USR1; while :; do sleep 0.2; done'
+  [ "$status" -eq 0 ]
+  [ "$(task_status det)" = RUNNING ]
+  run runtime_state det
+  [ "$status" -eq 0 ]
+  [ "$(jq -r .status <<<"$output")" = running ]
+  local pid
+  pid=$(ctr_ task ls | awk '$1 == "det" { print $2 }')
+  [ "$(jq -r .pid <<<"$output")" = "$pid" ]
+  [ -d "/sys/fs/cgroup/memory/hull-test/$CG_PREFIX-det" ] ||
+    [ -d "/sys/fs/cgroup/hull-test/$CG_PREFIX-det" ]
+}
+
+scenario_exec() {
+  run ctr_ task exec --fifo-dir "$CTR_DIR/fifo" --exec-id e1 det sh -c 'echo exec-out; exit 5'
+  [ "$status" -eq 5 ]
+  [ "$output" = exec-out ]
+  # a missing binary is an error from the runtime, reported by ctr
+  run ctr_ task exec --fifo-dir "$CTR_DIR/fifo" --exec-id e2 det /no/such/binary
+  [ "$status" -ne 0 ]
+  [[ "$output" == *"no such file or directory"* ]]
+}
+
+scenario_exec_tty() {
+  local cmd
+  cmd="ctr --address $CTR_DIR/containerd.sock --namespace $NS task exec -t"
+  cmd+=" --fifo-dir $CTR_DIR/fifo --exec-id et det sh -c 'tty; exit 6'"
+  run script -qec "$cmd" /dev/null
+  [ "$status" -eq 6 ]
+  # the exec'd process has a terminal of the container's own /dev/pts
+  [[ "$output" == *"/dev/pts/"* ]]
+  [[ "$output" != *"not a tty"* ]]
+}
+
+scenario_exec_detached_and_ps() {
+  run ctr_ task exec --fifo-dir "$CTR_DIR/fifo" -d --exec-id bg det sleep 1000
+  [ "$status" -eq 0 ]
+  local pid
+  pid=$(ctr_ task ls | awk '$1 == "det" { print $2 }')
+  run ctr_ task ps det
+  [ "$status" -eq 0 ]
+  [[ "$output" == *"$pid"* ]]
+  [[ "$output" == *"ExecID:bg"* ]]
+  local bgpid
+  bgpid=$(awk '/ExecID:bg/ { print $1 }' <<<"$output")
+  [ -n "$bgpid" ]
+  [ "$(tr '\0' ' ' </proc/"$bgpid"/cmdline)" = "sleep 1000 " ]
+  echo "$bgpid" >"$CTR_DIR/bg.pid"
+}
+
+scenario_pause_resume() {
+  run ctr_ task pause det
+  [ "$status" -eq 0 ]
+  [ "$(task_status det)" = PAUSED ]
+  [ "$(jq -r .status <<<"$(runtime_state det)")" = paused ]
+  [ "$(cat "/sys/fs/cgroup/freezer/hull-test/$CG_PREFIX-det/freezer.state")" = FROZEN ]
+  run ctr_ task resume det
+  [ "$status" -eq 0 ]
+  [ "$(task_status det)" = RUNNING ]
+  [ "$(cat "/sys/fs/cgroup/freezer/hull-test/$CG_PREFIX-det/freezer.state")" = THAWED ]
+}
+
+scenario_metrics() {
+  run ctr_ task metrics --format json det
+  [ "$status" -eq 0 ]
+  # read by the shim from the container's cgroup: 2 pids (sh, sleep) + bg
+  [ "$(jq -r .pids.current <<<"$output")" -ge 2 ]
+  [ "$(jq -r .memory.usage.usage <<<"$output")" -gt 0 ]
+  [ "$(jq -r .cpu.usage.total <<<"$output")" -gt 0 ]
+}
+
+scenario_update() {
+  local cg=/sys/fs/cgroup
+  local d=hull-test/$CG_PREFIX-det
+  run "$PYTHON" "$BATS_TEST_DIRNAME/tasks_update.py" "$CTR_DIR/containerd.sock" "$NS" det \
+    '{"memory":{"limit":67108864},"cpu":{"shares":512,"quota":50000,"period":100000},"pids":{"limit":100}}'
+  [ "$status" -eq 0 ]
+  [ "$(cat $cg/memory/$d/memory.limit_in_bytes)" = 67108864 ]
+  [ "$(cat $cg/cpu/$d/cpu.shares)" = 512 ]
+  [ "$(cat $cg/cpu/$d/cpu.cfs_quota_us)" = 50000 ]
+  [ "$(cat $cg/cpu/$d/cpu.cfs_period_us)" = 100000 ]
+  [ "$(cat $cg/pids/$d/pids.max)" = 100 ]
+  # the shim now reports the new limit too
+  run ctr_ task metrics --format json det
+  [ "$(jq -r .memory.usage.limit <<<"$output")" = 67108864 ]
+  # a bad update is refused with the runtime's error, limits unchanged
+  run "$PYTHON" "$BATS_TEST_DIRNAME/tasks_update.py" "$CTR_DIR/containerd.sock" "$NS" det \
+    '{"cpu":{"shares":1}, "memory":{"limit":-5}}'
+  [ "$status" -ne 0 ]
+  [ "$(cat $cg/memory/$d/memory.limit_in_bytes)" = 67108864 ]
+}
+
+scenario_kill() {
+  # a signal by name reaches the container's init (its trap writes a file)
+  run ctr_ task kill -s SIGUSR1 det
+  [ "$status" -eq 0 ]
+  wait_for ctr_ task exec --fifo-dir "$CTR_DIR/fifo" --exec-id chk det cat /tmp/got-signal
+  [ "$(task_status det)" = RUNNING ]
+  # --all kills every process of the container, the exec'd one too
+  local bgpid
+  bgpid=$(cat "$CTR_DIR/bg.pid")
+  run ctr_ task kill -a -s SIGKILL det
+  [ "$status" -eq 0 ]
+  wait_for sh -c "[ \"\$(ctr --address $CTR_DIR/containerd.sock --namespace $NS task ls | awk '\$1 == \"det\" { print \$3 }')\" = STOPPED ]"
+  ! kill -0 "$bgpid" 2>/dev/null
+}
+
+scenario_delete() {
+  run ctr_ task delete det
+  [ "$status" -eq 0 ]
+  run ctr_ container delete det
+  [ "$status" -eq 0 ]
+  run ctr_ container ls -q
+  [ -z "$output" ]
+  # the runtime forgot it (runc/hull: "does not exist")
+  run runtime_state det
+  [ "$status" -ne 0 ]
+}
+
+scenario_nothing_left() {
+  run ctr_ task ls -q
+  [ -z "$output" ]
+  run ctr_ container ls -q
+  [ -z "$output" ]
+  # no runtime state, no overlay mounts, no cgroups, no shim or container
+  # process (the daemon itself is the one process left that names our dir)
+  [ -z "$(ls -A "$CTR_DIR/runtime-root/$NS" 2>/dev/null)" ]
+  [ -z "$(mounts_under "$CTR_DIR/")" ]
+  wait_for sh -c "[ -z \"\$(find /sys/fs/cgroup/ -mindepth 2 -maxdepth 3 -type d -path '*/hull-test/$CG_PREFIX*')\" ]"
+  local p left=""
+  for p in $(procs_with "$CTR_DIR/"); do
+    [ "$p" = "$CTR_PID" ] || left="$left $p"
+  done
+  [ -z "$left" ] || { ps -o pid,args -p "${left# }" >&3; false; }
+}
+
+# contrib/containerd-cri.toml: a containerd with the CRI plugin reads hull
+# as BinaryName and loads CRI (no pod is run: no crictl, no pause image).
+scenario_cri_config() {
+  local d=$CTR_DIR/cri pid
+  mkdir -p "$d"
+  sed -e "s|^root = .*|root = \"$d/root\"|" -e "s|^state = .*|state = \"$d/state\"|" \
+    -e "s|^  address = .*|  address = \"$d/containerd.sock\"|" \
+    -e "s|^  path = \"/opt/containerd\"|  path = \"$d/opt\"|" \
+    -e "s|^  BinaryName = .*|  BinaryName = \"$CLIENT_RUNTIME\"|" \
+    -e "s|^  Root = .*|  Root = \"$d/runtime-root\"|" \
+    "$SRCDIR/contrib/containerd-cri.toml" >"$d/config.toml"
+  run containerd --config "$d/config.toml" config dump
+  [ "$status" -eq 0 ]
+  [[ "$output" == *"BinaryName = \"$CLIENT_RUNTIME\""* ]]
+  containerd --config "$d/config.toml" >"$d/containerd.log" 2>&1 </dev/null 3>&- &
+  pid=$!
+  wait_for ctr --address "$d/containerd.sock" version >/dev/null 2>&1 || true
+  run ctr --address "$d/containerd.sock" plugins ls
+  kill_pid "$pid"
+  [[ "$output" =~ io.containerd.grpc.v1[[:space:]]+cri[[:space:]].*ok ]] ||
+    { echo "$output" >&3; tail -n 20 "$d/containerd.log" >&3; false; }
+}
