@@ -118,18 +118,22 @@ scenario_attached() {
   [[ "$output" == *":/hull-test/$CG_PREFIX-att3"* ]] || { echo "$output" >&3; false; }
 }
 
+# ctr resizes the container's terminal after start, racing the container's
+# first look at it (with runc as with hull): poll for the size for up to 3 s.
+WAIT_SIZE='for i in $(seq 30); do s=$(stty size 2>/dev/null) && [ "$s" = "33 111" ] && break; sleep 0.1; done; echo size:$s'
+
 scenario_tty() {
   # script gives ctr a pty; -e returns the child's status.
   local cmd
   cmd="stty rows 33 cols 111; ctr --address $CTR_DIR/containerd.sock --namespace $NS run -t --rm"
   cmd+=" --fifo-dir $CTR_DIR/fifo --cgroup /hull-test/$CG_PREFIX-tty1 $(runtime_flags)"
-  cmd+=" $IMAGE tty1 sh -c 'tty && stty size; exit 7'"
+  cmd+=" $IMAGE tty1 sh -c 'tty && $WAIT_SIZE; exit 7'"
   run script -qec "$cmd" /dev/null
   [ "$status" -eq 7 ]
   [[ "$output" == *"/dev/"* ]]
   [[ "$output" != *"not a tty"* ]]
   # ctr passed its window size on to the container's terminal
-  [[ "$output" == *"33 111"* ]]
+  [[ "$output" == *"size:33 111"* ]]
 }
 
 scenario_detached() {
@@ -158,13 +162,14 @@ scenario_exec() {
 
 scenario_exec_tty() {
   local cmd
-  cmd="ctr --address $CTR_DIR/containerd.sock --namespace $NS task exec -t"
-  cmd+=" --fifo-dir $CTR_DIR/fifo --exec-id et det sh -c 'tty; exit 6'"
+  cmd="stty rows 33 cols 111; ctr --address $CTR_DIR/containerd.sock --namespace $NS task exec -t"
+  cmd+=" --fifo-dir $CTR_DIR/fifo --exec-id et det sh -c 'tty && $WAIT_SIZE; exit 6'"
   run script -qec "$cmd" /dev/null
   [ "$status" -eq 6 ]
   # the exec'd process has a terminal of the container's own /dev/pts
   [[ "$output" == *"/dev/pts/"* ]]
   [[ "$output" != *"not a tty"* ]]
+  [[ "$output" == *"size:33 111"* ]]
 }
 
 scenario_exec_detached_and_ps() {
