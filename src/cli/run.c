@@ -24,7 +24,8 @@ static const struct hull_opt *options(void) {
       {"preserve-fds", 0, HULL_OPT_INT, &o.preserve_fds, "N",
        "pass N extra fds (from 3) to the container"},
       {"net", 0, HULL_OPT_STRING, &o.net_mode, "MODE",
-       "network mode for a new netns (overrides annotation run.hull.net)"},
+       "network of a new netns: none, veth, pasta or slirp4netns (overrides annotation "
+       "run.hull.net; veth options are run.hull.net.* annotations, see `hull features`)"},
       {"overlay", 0, HULL_OPT_OPTIONAL, &o.overlay, "VALUE",
        "copy-on-write rootfs on overlayfs, the bundle is never written: true (default), "
        "false, volatile, lower=DIR[:DIR...] (top first; root.path is the mount point), "

@@ -46,6 +46,10 @@ int hull_net_check(const struct hull_spec *spec, const struct hull_net_ctx *ctx,
  * linux.netDevices)? Call after hull_net_check succeeded. */
 bool hull_net_wanted(const struct hull_spec *spec, const struct hull_net_ctx *ctx);
 
+/* The annotations net/ reads, for `hull features`: key, description,
+ * key, description, ..., NULL. */
+const char *const *hull_net_annotation_docs(void);
+
 int hull_net_extra_mounts(const struct hull_spec *spec, const struct hull_net_ctx *ctx,
                           struct hull_mount **mounts, size_t *n_mounts,
                           struct hull_err **err);

@@ -280,3 +280,24 @@ bool hull_net_wanted(const struct hull_spec *spec, const struct hull_net_ctx *ct
   const char *m = mode_name(spec, ctx);
   return m != NULL && *m != '\0' && strcmp(m, "none") != 0;
 }
+
+const char *const *hull_net_annotation_docs(void) {
+  static const char *const docs[] = {
+      ANN, "network of a new netns: none (loopback only), veth (bridge, address, routes), "
+           "pasta or slirp4netns (user-mode, for rootless); as create/run --net",
+      ANN ".bridge", "veth: bridge for the host end, created when missing (default "
+                     HULL_NET_DEFAULT_BRIDGE ", kept when the last container goes)",
+      ANN ".subnet", "veth: IPv4 subnet, default " HULL_NET_DEFAULT_SUBNET,
+      ANN ".address", "veth: static IPv4 address inside the subnet (default: allocated)",
+      ANN ".gateway", "veth: the bridge's address and default route (default: first host)",
+      ANN ".ipv6", "veth: true (subnet " HULL_NET_DEFAULT_SUBNET6 "), an IPv6 subnet, or "
+                   "address/length for a static address",
+      ANN ".mtu", "veth: MTU of both ends, 576-65535 (default 1500)",
+      ANN ".mac", "veth: MAC address of the container's eth0",
+      ANN ".dns", "comma-separated nameservers written to an /etc/resolv.conf bound "
+                  "over the image's",
+      ANN ".ports", "veth: forwards HOSTPORT:CONTAINERPORT[/tcp|/udp],... (nftables DNAT)",
+      ANN ".nat", "veth: true masquerades the container's traffic leaving the host",
+      NULL};
+  return docs;
+}

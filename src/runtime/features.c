@@ -4,6 +4,7 @@
 #include "security/security.h"
 #include "storage/storage.h"
 #include "init/init.h"
+#include "net/net.h"
 #include "ns/ns.h"
 
 #include <string.h>
@@ -88,6 +89,10 @@ static void linux_section(yajl_gen g) {
   key_bool(g, "enabled", has_name(hull_mount_option_names(), "idmap"));
   yajl_gen_map_close(g);
   yajl_gen_map_close(g);
+  str(g, "netDevices");
+  yajl_gen_map_open(g);
+  key_bool(g, "enabled", true);
+  yajl_gen_map_close(g);
   yajl_gen_map_close(g);
 }
 
@@ -108,8 +113,7 @@ char *hull_features_json(struct hull_err **err) {
   linux_section(g);
   str(g, "annotations");
   yajl_gen_map_open(g);
-  str(g, "run.hull.net");
-  str(g, "none, veth, pasta or slirp4netns (see hull-run(8))");
+  for (const char *const *d = hull_net_annotation_docs(); *d; d++) str(g, *d);
   str(g, HULL_ANNOTATION_INIT);
   str(g, "\"true\": PID 1 is hull-init, a static reaper run from a sealed memfd that "
          "forwards signals, reaps zombies and exits with the process's status (as --init)");

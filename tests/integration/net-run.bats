@@ -380,3 +380,15 @@ make_outside() {
   for _ in $(seq 1 50); do [ -d /proc/$ppid ] || break; sleep 0.1; done
   [ ! -d "/proc/$ppid" ] || [ "$(awk '{print $3}' /proc/$ppid/stat)" = Z ]
 }
+
+@test "net-run: features lists netDevices and every run.hull.net annotation; help describes --net" {
+  run "$HULL" features
+  [ "$status" -eq 0 ]
+  echo "$output" | jq -e '.linux.netDevices.enabled == true'
+  local k
+  for k in "" .bridge .subnet .address .gateway .ipv6 .mtu .mac .dns .ports .nat; do
+    echo "$output" | jq -e --arg k "run.hull.net$k" '.annotations[$k] | length > 0'
+  done
+  run "$HULL" help run
+  [[ "$output" == *"--net MODE"*"none, veth, pasta or slirp4netns"* ]]
+}
