@@ -299,6 +299,9 @@ static int spawn(struct hull_create_job *j, struct hull_err **err) {
     _exit(hull_init_main(&a));
   }
   close(sp[1]);
+  /* The shim has its copy of the overlay mount: ours would keep the
+   * superblock alive after the container's mount namespace is gone. */
+  if (j->overlay_fd >= 0) close(j->overlay_fd), j->overlay_fd = -1;
   j->joins_itself = j->cg_tasks.n > 0;
   hull_cgroup_tasks_close(&j->cg_tasks);
   j->sync_fd = sp[0];

@@ -63,7 +63,9 @@ static void remove_entry(struct rm *r, int dfd, const char *name, int depth) {
 }
 
 static void empty_dir(struct rm *r, int dfd, int depth) {
-  int fd = fcntl(dfd, F_DUPFD_CLOEXEC, 3);
+  /* A fresh open file description: a dup would share the offset, and the
+   * top dir is read again in every pass. */
+  int fd = openat(dfd, ".", O_RDONLY | O_DIRECTORY | O_CLOEXEC);
   DIR *d = fd >= 0 ? fdopendir(fd) : NULL;
   if (d == NULL) {
     if (fd >= 0) close(fd);

@@ -84,7 +84,9 @@ MOUNTS='awk "{for(i=1;i<=NF;i++) if(\$i==\"-\") print \$5, \$(i+1), \$6, \$(i+3)
 
 @test "--overlay: whiteouts go to the state dir; delete --force of a running container leaves no mount or dir" {
   before=$(manifest "$R")
-  set_cmd 'rm /bin/ls && echo w >/etc/w && exec sleep 100'
+  # a tree deeper than the remover's fd budget, with dirs locked by mode
+  set_cmd 'd=/deep; for i in $(seq 120); do d=$d/x; done; mkdir -p $d/y && touch $d/y/f &&
+    chmod 000 $d/y /deep/x/x && rm /bin/ls && echo w >/etc/w && exec sleep 100'
   hull run -d --overlay -b "$BUNDLE" "$ID" </dev/null >/dev/null 2>&1
   U=$HULL_TEST_ROOT/$ID/rootfs-overlay/upper
   for i in $(seq 50); do [ -e "$U/etc/w" ] && break; sleep 0.1; done
