@@ -26,18 +26,14 @@ require_root() {
 # ---- bundles -------------------------------------------------------------
 # A busybox-static rootfs, built once per test file and shared read-only by
 # its bundles (copied with cp -a when a test needs to write to it).
+# HULL_ROOTFS_TEMPLATE: a ready one (tests/vm's image has one prebuilt).
 rootfs_template() {
-  local t=$BATS_FILE_TMPDIR/rootfs-template
-  if [ ! -x "$t/bin/busybox" ]; then
-    mkdir -p "$t"/{bin,sbin,etc,proc,sys,dev,tmp,root,var,usr/bin,usr/sbin}
-    cp /bin/busybox "$t/bin/busybox"
-    for a in $(/bin/busybox --list); do
-      [ -e "$t/bin/$a" ] || ln -s busybox "$t/bin/$a"
-    done
-    echo "root:x:0:0:root:/root:/bin/sh" >"$t/etc/passwd"
-    echo "nobody:x:65534:65534:nobody:/:/bin/false" >>"$t/etc/passwd"
-    printf 'root:x:0:\ntty:x:5:\nnogroup:x:65534:\n' >"$t/etc/group"
+  if [ -n "${HULL_ROOTFS_TEMPLATE:-}" ] && [ -x "$HULL_ROOTFS_TEMPLATE/bin/busybox" ]; then
+    echo "$HULL_ROOTFS_TEMPLATE"
+    return 0
   fi
+  local t=$BATS_FILE_TMPDIR/rootfs-template
+  [ -x "$t/bin/busybox" ] || sh "$HULL_SRCDIR/tests/integration/rootfs-template.sh" "$t" >&2
   echo "$t"
 }
 

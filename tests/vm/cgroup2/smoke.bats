@@ -54,19 +54,38 @@ teardown() {
   ip link del hvm-smoke0
 }
 
-@test "vm: hull runs a busybox container in a v2 cgroup under /hull-test" {
+@test "vm: hull runs a busybox container: own netns and cgroupns, device rules, v2 cgroup under /hull-test" {
   BUNDLE=$BATS_TEST_TMPDIR/bundle
   ID=vmsmoke-$$-$RANDOM
   make_bundle "$BUNDLE"
-  # Host network (veth setup is the net module's business, not this smoke
-  # test's), no cgroup namespace so the container sees its real path, and
-  # no device rules (the device program is the cgroup suite's business).
-  update_config "$BUNDLE" '.process.args = ["sh", "-c", "cat /proc/self/cgroup; echo hello from the vm"]
-    | .linux.namespaces |= map(select(.type != "network" and .type != "cgroup"))
-    | del(.linux.resources.devices)'
-  run hull run --bundle "$BUNDLE" "$ID"
+  # make_bundle's config: every namespace (network and cgroup included) and
+  # a deny-all device list, on which hull adds runc's default devices.
+  update_config "$BUNDLE" '.process.args = ["sh", "-c",
+    "cat /proc/self/cgroup; readlink /proc/self/ns/net; readlink /proc/self/ns/cgroup; cat /proc/net/dev; echo x >/dev/null && echo null-ok; head -c 4 /dev/zero | wc -c; echo hello from the vm"]'
+  hull create --bundle "$BUNDLE" "$ID" >"$BATS_TEST_TMPDIR/out" 2>&1
+  local pid
+  pid=$(hull state "$ID" | jq -r .pid)
+  # seen from the host, the container is in its own cgroup under /hull-test
+  [ "$(cat /proc/"$pid"/cgroup)" = "0::/hull-test/$(cat "$BUNDLE/.cgname")" ]
+  grep -qx "$pid" "/sys/fs/cgroup/hull-test/$(cat "$BUNDLE/.cgname")/cgroup.procs"
+  hull start "$ID"
+  local i
+  for i in $(seq 50); do
+    [ "$(hull state "$ID" | jq -r .status)" = stopped ] && break
+    sleep 0.2
+  done
+  run cat "$BATS_TEST_TMPDIR/out"
   echo "$output"
-  [ "$status" -eq 0 ]
   [[ "$output" == *"hello from the vm"* ]]
-  [[ "$output" == *"0::/hull-test/$(cat "$BUNDLE/.cgname")"* ]]
+  # inside, its cgroup namespace root is its cgroup
+  [ "${lines[0]}" = "0::/" ]
+  # its own network and cgroup namespaces
+  [ "${lines[1]}" != "$(readlink /proc/self/ns/net)" ]
+  [[ "${lines[1]}" == net:* ]]
+  [ "${lines[2]}" != "$(readlink /proc/self/ns/cgroup)" ]
+  [[ "${lines[2]}" == cgroup:* ]]
+  [[ "$output" == *" lo:"* ]]
+  # the device program lets the default devices through
+  [[ "$output" == *null-ok* ]]
+  [[ "$output" == *$'\n4\n'* ]]
 }
