@@ -55,6 +55,11 @@ make_docker_archive() {
   rm -rf "$dir"
 }
 
+# A container command printing "size:ROWS COLS" once its terminal is 33x111:
+# clients (ctr, conmon) resize the terminal after start, racing the
+# container's first look (with runc as with hull), so it polls up to 3 s.
+WAIT_SIZE='for i in $(seq 30); do s=$(stty size 2>/dev/null) && [ "$s" = "33 111" ] && break; sleep 0.1; done; echo size:$s'
+
 # wait_for CMD...: retries CMD for up to 10 s.
 wait_for() {
   local i
@@ -68,7 +73,7 @@ wait_for() {
 # Every cgroup directory (any hierarchy) named PREFIX* under /hull-test.
 test_cgroups() {
   local prefix=$1
-  find /sys/fs/cgroup/ -mindepth 2 -maxdepth 3 -type d -path "*/hull-test/$prefix*" 2>/dev/null
+  find /sys/fs/cgroup/ -mindepth 3 -maxdepth 6 -type d -path "*/hull-test/$prefix*" 2>/dev/null
 }
 
 # Removes leftover cgroups PREFIX* under /hull-test (only ours), deepest first.
@@ -89,7 +94,7 @@ procs_with() {
   local p
   for p in /proc/[0-9]*; do
     [ "${p#/proc/}" = "$$" ] && continue
-    tr '\0' ' ' <"$p/cmdline" 2>/dev/null | grep -qF -- "$1" && echo "${p#/proc/}"
+    tr '\0' ' ' 2>/dev/null <"$p/cmdline" | grep -qF -- "$1" && echo "${p#/proc/}"
   done
   return 0
 }

@@ -9,6 +9,10 @@ load helpers
 
 IMAGE=hull.test/busybox
 
+# Storage, run root and podman's tmp dir private to this file. The runtime
+# keeps its default state root: podman's own cleanup (the exit command
+# conmon runs for --rm) drops --runtime-flag, so a private --root there
+# would leave state behind, with runc as with hull.
 podman_() {
   podman --root "$POD_DIR/storage" --runroot "$POD_DIR/run" --tmpdir "$POD_DIR/tmp" "$@"
 }
@@ -25,10 +29,23 @@ setup_file() {
   CG_PREFIX=podman-$$
   CONTAINERS_CONF=$POD_DIR/containers.conf
   sed -e "/^hull = \[/,/^\]/c hull = [\"$CLIENT_RUNTIME\"]" \
+    -e "s|^\[engine\]\$|&\nimage_copy_tmp_dir = \"$POD_DIR/tmp\"|" \
     "$SRCDIR/contrib/containers.conf" >"$CONTAINERS_CONF"
   printf '\n[network]\nnetwork_config_dir = "%s/networks"\n' "$POD_DIR" >>"$CONTAINERS_CONF"
   make_rootfs_tar "$POD_DIR/rootfs.tar"
-  if ! podman_ import "$POD_DIR/rootfs.tar" "$IMAGE" >"$POD_DIR/import.log" 2>&1; then
+  # podman import writes containers/image's blob-info cache under
+  # /var/lib/containers/cache whatever --root says: it runs in a private
+  # mount namespace with a temp dir there (the mount point made, and removed
+  # at the end, only if the host has none).
+  export POD_MADE_VARLIB=
+  if [ ! -e /var/lib/containers ]; then
+    mkdir /var/lib/containers
+    POD_MADE_VARLIB=1
+  fi
+  mkdir "$POD_DIR/varlib"
+  if ! unshare -m --propagation private sh -c \
+    'mount --bind "$1/varlib" /var/lib/containers && shift && exec "$@"' sh "$POD_DIR" \
+    podman --root "$POD_DIR/storage" --runroot "$POD_DIR/run" --tmpdir "$POD_DIR/tmp" import "$POD_DIR/rootfs.tar" "$IMAGE" >"$POD_DIR/import.log" 2>&1; then
     cat "$POD_DIR/import.log" >&3
     skip "podman cannot work here (import failed, log above)"
   fi
@@ -44,6 +61,7 @@ teardown_file() {
   # podman leaves conmon's cgroup (<parent>/conmon) behind: ours, remove it
   remove_cgroups "$CG_PREFIX"
   rm -rf "$POD_DIR"
+  [ -z "${POD_MADE_VARLIB:-}" ] || rmdir /var/lib/containers
 }
 
 @test "podman: the runtime is ours (podman info)" {
@@ -68,11 +86,11 @@ teardown_file() {
 }
 
 @test "podman: run -t" {
-  run script -qec "stty rows 33 cols 111; $(declare -f podman_ prun); prun --rm -t $IMAGE sh -c 'tty && stty size; exit 3'" /dev/null
+  run script -qec "stty rows 33 cols 111; $(declare -f podman_ prun); prun --rm -t $IMAGE sh -c 'tty && $WAIT_SIZE; exit 3'" /dev/null
   [ "$status" -eq 3 ]
   [[ "$output" == *"/dev/"* ]]
   [[ "$output" != *"not a tty"* ]]
-  [[ "$output" == *"33 111"* ]]
+  [[ "$output" == *"size:33 111"* ]]
 }
 
 @test "podman: run -d, exec, exec -t, pause/unpause, stop, rm" {
@@ -84,10 +102,10 @@ teardown_file() {
   run podman_ exec d1 sh -c 'echo in-exec; exit 9'
   [ "$status" -eq 9 ]
   [ "$output" = in-exec ]
-  run script -qec "stty rows 33 cols 111; $(declare -f podman_); podman_ exec -t d1 sh -c 'tty; stty size; exit 3'" /dev/null
+  run script -qec "stty rows 33 cols 111; $(declare -f podman_); podman_ exec -t d1 sh -c 'tty && $WAIT_SIZE; exit 3'" /dev/null
   [ "$status" -eq 3 ]
   [[ "$output" == *"/dev/pts/"* ]]
-  [[ "$output" == *"33 111"* ]]
+  [[ "$output" == *"size:33 111"* ]]
 
   run podman_ pause d1
   [ "$status" -eq 0 ]
@@ -133,6 +151,14 @@ teardown_file() {
   # no container process, no container mounts, no container cgroups (only
   # the conmon cgroup podman itself leaves under our parent)
   [ -z "$(procs_with "$POD_DIR/")" ]
+  # every container podman made is gone from the runtime's state too
+  local id n=0
+  for id in $(podman_ events --stream=false --filter event=create --format '{{.ID}}'); do
+    n=$((n + 1))
+    run "$CLIENT_RUNTIME" state "$id"
+    [ "$status" -ne 0 ] || { echo "left in the runtime: $id" >&3; false; }
+  done
+  [ "$n" -ge 5 ]
   [ -z "$(findmnt -rn -o TARGET | grep -F "$POD_DIR/storage/overlay/" | grep /merged)" ]
   [ -z "$(test_cgroups "$CG_PREFIX" | grep libpod-)" ]
 }
