@@ -330,6 +330,10 @@ struct hull_spec {
  * cgroupsPath, scheduler and mempolicy combinations, seccomp errnoRet and
  * notify), so a config that passes can be applied without half-made state.
  * hull_spec_load prefixes errors with the file name. */
+/* linux.memoryPolicy modes and flags the parser knows (for `features`). */
+const char *const *hull_spec_mpol_mode_names(void);
+const char *const *hull_spec_mpol_flag_names(void);
+
 struct hull_spec *hull_spec_parse(const char *json, size_t len, struct hull_err **err);
 struct hull_spec *hull_spec_load(const char *path, struct hull_err **err);
 /* For delete/teardown of a container whose saved config no longer passes

@@ -156,6 +156,24 @@ const struct enum_entry mpol_flags[] = {
     {"MPOL_F_STATIC_NODES", MPOL_F_STATIC_NODES}, {NULL, 0},
 };
 
+/* Names of a table as a NULL-terminated list (for `hull features`). */
+static const char *const *names_of(const struct enum_entry *t, const char **out, size_t cap) {
+  size_t n = 0;
+  for (; t[n].name && n + 1 < cap; n++) out[n] = t[n].name;
+  out[n] = NULL;
+  return out;
+}
+
+const char *const *hull_spec_mpol_mode_names(void) {
+  static const char *names[16];
+  return names_of(mpol_modes, names, sizeof(names) / sizeof(names[0]));
+}
+
+const char *const *hull_spec_mpol_flag_names(void) {
+  static const char *names[8];
+  return names_of(mpol_flags, names, sizeof(names) / sizeof(names[0]));
+}
+
 const struct enum_entry personality_domains[] = {
     {"LINUX", 0}, {"LINUX32", 1}, {NULL, 0},
 };

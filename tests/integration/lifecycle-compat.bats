@@ -165,6 +165,13 @@ hook() {
   echo "$output" | jq -e '.linux.seccomp.enabled == true and (.linux.seccomp.actions | index("SCMP_ACT_ERRNO") != null)'
   echo "$output" | jq -e '.mountOptions | index("rro") != null'
   echo "$output" | jq -e '.linux.cgroup.v1 == true'
+  # exactly the eight namespaces, every run.hull.* extension, and the rest
+  [ "$(echo "$output" | jq -r '.linux.namespaces | sort | join(",")')" = cgroup,ipc,mount,network,pid,time,user,uts ]
+  [ "$(echo "$output" | jq -r '.annotations | keys | join(",")')" = run.hull.init,run.hull.net,run.hull.rootfs.overlay ]
+  echo "$output" | jq -e '.linux.memoryPolicy.modes | index("MPOL_BIND") != null and index("MPOL_WEIGHTED_INTERLEAVE") != null'
+  echo "$output" | jq -e '.linux.memoryPolicy.flags | length == 3'
+  echo "$output" | jq -e '.linux.netDevices.enabled == true and .linux.intelRdt.enabled == false'
+  echo "$output" | jq -e '.linux.cgroup.systemd == false'
 }
 
 @test "100 containers created, started and deleted concurrently leave nothing behind" {
