@@ -87,11 +87,6 @@ static void linux_section(yajl_gen g) {
   str_list(g, "modes", hull_spec_mpol_mode_names());
   str_list(g, "flags", hull_spec_mpol_flag_names());
   yajl_gen_map_close(g);
-  /* linux.netDevices are moved into the container's netns (net/). */
-  str(g, "netDevices");
-  yajl_gen_map_open(g);
-  key_bool(g, "enabled", true);
-  yajl_gen_map_close(g);
   str(g, "mountExtensions");
   yajl_gen_map_open(g);
   str(g, "idmap");
