@@ -167,6 +167,10 @@ static bool has_net_devices(const struct hull_spec *spec) {
 
 static int setup_all(const struct hull_spec *spec, const struct hull_net_ctx *ctx,
                      const struct hull_net_opts *o, struct hull_err **err) {
+  /* pasta and slirp4netns configure the netns themselves (lo is up since
+   * the shim made it); a rootless parent could not setns into it anyway. */
+  if ((o->kind == HULL_NET_PASTA || o->kind == HULL_NET_SLIRP) && !has_net_devices(spec))
+    return hull_usernet_start(o, ctx, err);
   _cleanup_close_ int nsfd = open_netns(ctx->pid, err);
   if (nsfd < 0) return -1;
   _cleanup_rtnl_ struct hull_rtnl *cont = hull_rtnl_open(nsfd, err);

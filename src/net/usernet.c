@@ -20,6 +20,12 @@ static char *pidfile_path(const struct hull_net_ctx *ctx) {
 /* Child side of fork: stdio to /dev/null (stderr kept for the tool's own
  * errors), then exec. Only async-signal-safe calls. */
 static void exec_tool(char *const argv[], int keep_fd, int keep_fd2) {
+  /* A foreground run blocks the signals it forwards; the mask survives
+   * execve, and a pasta with SIGTERM and SIGCHLD blocked ignores stop and
+   * never reaps its helpers. */
+  sigset_t none;
+  sigemptyset(&none);
+  sigprocmask(SIG_SETMASK, &none, NULL);
   int null = open("/dev/null", O_RDWR | O_CLOEXEC);
   if (null >= 0) {
     dup2(null, 0);

@@ -194,3 +194,68 @@ map_host() {
   [ "${#lines[@]}" -ge 2 ]
   ! grep -v ' ro' <<<"$output"
 }
+
+@test "rootless pasta through hull run: address and route inside, pasta gone when run returns" {
+  command -v pasta >/dev/null || skip "pasta (passt) missing"
+  rl_need_tun
+  b=$(rl_make_bundle pasta)
+  rl_update_config "$b" '.linux.namespaces += [{type: "network"}] |
+    .process.args = ["sh", "-c", "ip -4 -o addr show scope global; ip route | grep ^default"]'
+  # (into a file: pasta is a daemon that would hold bats' pipe)
+  rl_hull run --net pasta --bundle "$b" rl-pasta </dev/null >"$BATS_TEST_TMPDIR/out" 2>&1
+  cat "$BATS_TEST_TMPDIR/out"
+  grep -q ' inet [0-9.]*/[0-9]* ' "$BATS_TEST_TMPDIR/out"
+  grep -q '^default via [0-9.]* dev ' "$BATS_TEST_TMPDIR/out"
+  [ ! -e "$RL_DIR/run/hull/rl-pasta" ]
+  ! pgrep -u "$RL_UID" -f "$RL_DIR/run/hull/rl-pasta/" >/dev/null
+}
+
+@test "rootless pasta: a host loopback listener through the gateway; pasta stops at delete" {
+  command -v pasta >/dev/null || skip "pasta (passt) missing"
+  rl_need_tun
+  b=$(rl_make_bundle pasta-d)
+  rl_update_config "$b" '.linux.namespaces += [{type: "network"}] | .process.args = ["sleep", "600"]'
+  rl_hull run --detach --net pasta --bundle "$b" rl-pasta-d </dev/null >/dev/null 2>&1
+  rl_wait_status rl-pasta-d running
+  tool=$(cat "$RL_DIR/run/hull/rl-pasta-d/usernet.pid")
+  [[ "$(cat "/proc/$tool/comm")" == pas* ]]
+  # pasta maps the gateway address to the host's loopback: the connection
+  # never leaves the machine.
+  port=$((20000 + RANDOM % 20000))
+  rl_run sh -c "echo hello-from-host | timeout 30 busybox nc -l -p $port 127.0.0.1" \
+    >"$BATS_TEST_TMPDIR/listener" 2>&1 3>&- &
+  listener=$!
+  for _ in $(seq 50); do ss -ltn | grep -q "127.0.0.1:$port " && break; sleep 0.1; done
+  run rl_hull exec rl-pasta-d sh -c "gw=\$(ip route | awk '/^default/ {print \$3}'); nc -w 10 \$gw $port </dev/null"
+  echo "$output"
+  wait "$listener" || true
+  [ "$status" -eq 0 ]
+  [ "$output" = hello-from-host ]
+  rl_hull delete --force rl-pasta-d
+  for _ in $(seq 50); do [ -e "/proc/$tool" ] || break; sleep 0.1; done
+  [ ! -e "/proc/$tool" ]
+}
+
+# Rootless podman runs the runtime as root of a user namespace it made,
+# without --root and with no user namespace in the config.
+@test "root in someone else's user namespace: XDG state, sysfs and devices bound, no cgroup needed" {
+  b=$(rl_make_bundle inuserns)
+  rl_update_config "$b" '.linux.namespaces |= map(select(.type != "user")) |
+    del(.linux.uidMappings, .linux.gidMappings) |
+    .mounts |= map(if .destination == "/sys" then {destination: "/sys", type: "sysfs",
+      source: "sysfs", options: ["nosuid", "noexec", "nodev"]} else . end) |
+    .process.args = ["sh", "-c", "id -u; awk \"\\$5 == \\\"/sys\\\" {print \\$6, \\$9}\" /proc/self/mountinfo; awk \"\\$5 == \\\"/dev/null\\\" {print \\$9}\" /proc/self/mountinfo; ls -l /sys/fs/cgroup >/dev/null && echo cgroupfs-visible"]'
+  run rl_run unshare --user --map-root-user "$RL_DIR/bin/hull" run --bundle "$b" rl-inuserns
+  echo "$output"
+  [ "$status" -eq 0 ]
+  [[ "$output" != *warning* ]]
+  [ "${lines[0]}" = 0 ]
+  # /sys: the host's sysfs bound read-only (a fresh one needs a netns).
+  [[ "${lines[1]}" == ro,*" sysfs" ]]
+  # /dev/null: a bind of the host's node (mknod is not allowed here).
+  [ "${lines[2]}" = devtmpfs ] || [ "${lines[2]}" = tmpfs ]
+  [ "${lines[3]}" = cgroupfs-visible ]
+  # The default root was XDG_RUNTIME_DIR/hull (now empty again), not /run/hull.
+  [ -d "$RL_DIR/run/hull" ]
+  [ -z "$(ls -A "$RL_DIR/run/hull")" ]
+}

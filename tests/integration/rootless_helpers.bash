@@ -70,15 +70,30 @@ rl_teardown_file() {
 }
 
 # rl_run CMD...: CMD as the test user (no capabilities, the bounding set
-# kept as a login has it so setuid newuidmap works), in RL_DIR, with only a minimal
-# environment (HOME, PATH, XDG_RUNTIME_DIR, and RL_ENV: extra VAR=VALUE words).
+# kept as a login has it so setuid newuidmap works), in RL_DIR, with only a
+# minimal environment (HOME, PATH, XDG_RUNTIME_DIR, and RL_ENV: extra
+# VAR=VALUE words). With RL_PRIVATE_TUN set it runs in a private mount
+# namespace whose /dev/net holds a tun node of the usual mode 0666 (see
+# rl_need_tun); the host's /dev is never touched.
 rl_run() {
-  # shellcheck disable=SC2086
-  (cd "$RL_DIR" && setpriv --reuid="$RL_UID" --regid="$RL_GID" --init-groups \
-    --inh-caps=-all \
-    env -i HOME="$RL_HOME" USER="$HULL_RL_USER" LOGNAME="$HULL_RL_USER" \
-    PATH=/usr/local/bin:/usr/bin:/bin:/usr/sbin:/sbin XDG_RUNTIME_DIR="$RL_DIR/run" \
+  # shellcheck disable=SC2206
+  local -a cmd=(setpriv --reuid="$RL_UID" --regid="$RL_GID" --init-groups --inh-caps=-all
+    env -i HOME="$RL_HOME" USER="$HULL_RL_USER" LOGNAME="$HULL_RL_USER"
+    PATH=/usr/local/bin:/usr/bin:/bin:/usr/sbin:/sbin XDG_RUNTIME_DIR="$RL_DIR/run"
     ${RL_ENV:-} "$@")
+  if [ -n "${RL_PRIVATE_TUN:-}" ]; then
+    cmd=(unshare -m -- sh -c 'mount --make-rprivate / && mount -t tmpfs -o mode=755 tmpfs /dev/net &&
+      mknod -m 666 /dev/net/tun c 10 200 && exec "$@"' sh "${cmd[@]}")
+  fi
+  (cd "$RL_DIR" && "${cmd[@]}")
+}
+
+# pasta needs /dev/net/tun, world-usable on a usual host (mode 0666). Where
+# the user cannot open it (this sandbox has it 0600), later rl_run calls
+# of the test get a private one (RL_PRIVATE_TUN).
+rl_need_tun() {
+  [ -c /dev/net/tun ] || skip "no /dev/net/tun"
+  rl_run sh -c '[ -r /dev/net/tun ] && [ -w /dev/net/tun ]' || RL_PRIVATE_TUN=1
 }
 
 # rl_hull ARGS...: the hull under test, as the user, default state root.
