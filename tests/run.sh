@@ -10,7 +10,7 @@ set -e
 cd "$(dirname "$0")/.."
 top=$(pwd)
 STATIC_TESTS="tests/unit/test_mnlcompat tests/unit/test_net tests/integration/lifecycle.bats"
-STATIC_TESTS="$STATIC_TESTS tests/integration/net.bats"
+STATIC_TESTS="$STATIC_TESTS tests/integration/net.bats tests/integration/net-run.bats"
 
 # The compile's result goes to build-clang/clang-build.trs so the summary
 # counts it; the static tests write their own .trs files there.

@@ -45,8 +45,11 @@ static int wait_exit(pid_t pid, const char *tool, struct hull_err **err) {
   if (WIFEXITED(status) && WEXITSTATUS(status) == 127)
     return hull_err_set(err, ENOENT, "%s: not found (apt-get install %s)", tool,
                         strcmp(tool, "pasta") == 0 ? "passt" : tool);
+  if (WIFSIGNALED(status))
+    return hull_err_set(err, 0, "%s killed by signal %d", tool, WTERMSIG(status));
   if (!WIFEXITED(status) || WEXITSTATUS(status) != 0)
-    return hull_err_set(err, 0, "%s failed (status %d)", tool, status);
+    return hull_err_set(err, 0, "%s exited with status %d (its own message is above)", tool,
+                        WIFEXITED(status) ? WEXITSTATUS(status) : status);
   return 0;
 }
 

@@ -346,6 +346,12 @@ make_outside() {
 
 @test "net-run: pasta as root gives the container a working network, stopped with the container" {
   command -v pasta >/dev/null || skip "pasta (passt) not installed"
+  # with no external interface to copy, pasta refuses: a clear error and
+  # nothing left
+  run h create --bundle "$B" --net pasta pa0 </dev/null
+  [ "$status" -ne 0 ]
+  [[ "$output" == *"run.hull.net=pasta: pasta exited with status 1"* ]]
+  [ ! -e "$HULL_TEST_ROOT/pa0" ]
   # pasta copies the host's addresses and routes: the "host" gets them
   # from its link to the outside namespace
   make_outside
