@@ -239,6 +239,23 @@ MOUNTS='awk "{for(i=1;i<=NF;i++) if(\$i==\"-\") print \$5, \$(i+1), \$6, \$(i+3)
   [ "$(manifest "$R")" = "$before" ]
 }
 
+@test "--overlay with hull itself in a user namespace (rootless podman style): made there with userxattr" {
+  before=$(manifest "$R")
+  # uid 0 of a user namespace mapping only itself: no cgroups, no gid 5
+  update_config "$BUNDLE" 'del(.linux.cgroupsPath, .linux.resources)
+    | .linux.namespaces |= map(select(.type != "cgroup"))
+    | (.mounts[] | select(.destination == "/dev/pts") | .options) |= map(select(startswith("gid=") | not))'
+  set_cmd 'rm -r /etc && mkdir /etc && echo y >/etc/y && ls /etc && rm /bin/ls; grep " / / " /proc/self/mountinfo'
+  run unshare -U -r -m --propagation private \
+    "$HULL" --cgroup-manager disabled --root "$HULL_TEST_ROOT" run --overlay -b "$BUNDLE" "$ID"
+  echo "$output"
+  [ "$status" -eq 0 ]
+  [ "${lines[0]}" = "y" ]
+  [[ "${lines[1]}" == *" - overlay "*",userxattr"* ]]
+  [ "$(manifest "$R")" = "$before" ]
+  [ ! -e "$HULL_TEST_ROOT/$ID" ]
+}
+
 @test "--overlay: bad values and missing layers fail naming the thing, leaving nothing behind" {
   run hull run --overlay=bogus -b "$BUNDLE" "$ID"
   [ "$status" -ne 0 ]
