@@ -3,6 +3,7 @@
 
 #include <linux/mempolicy.h>
 #include <string.h>
+#include <sys/stat.h>
 
 static int parse_namespaces(struct pctx *c, yajl_val obj, struct hull_linux *l) {
   yajl_val a;
@@ -57,6 +58,21 @@ static int parse_time_offsets(struct pctx *c, yajl_val obj, struct hull_linux *l
   return 0;
 }
 
+/* podman (like Docker) copies the host node's whole st_mode into fileMode,
+ * type bits included (020666 for a char device); runc and crun take it.
+ * Type bits are accepted when they name the device's own type and dropped:
+ * file_mode keeps the permission bits only. */
+static int device_file_mode(struct pctx *c, struct hull_device *d) {
+  if (!d->has_file_mode) return 0;
+  uint32_t fmt = d->file_mode & S_IFMT;
+  uint32_t want = d->type == 'b' ? S_IFBLK : d->type == 'p' ? S_IFIFO : S_IFCHR;
+  if ((d->file_mode & ~(uint32_t)(S_IFMT | 07777)) != 0 || (fmt != 0 && fmt != want))
+    return pctx_fail_key(c, "fileMode", "%o has bits beyond 07777 (and not the file type of "
+                         "a type %c device)", d->file_mode, d->type);
+  d->file_mode &= 07777;
+  return 0;
+}
+
 static int parse_device(struct pctx *c, yajl_val v, struct hull_device *d) {
   _cleanup_free_ char *type = NULL;
   if (vobj(c, v) < 0 || jstr_req(c, v, "path", &d->path) < 0 ||
@@ -75,9 +91,7 @@ static int parse_device(struct pctx *c, yajl_val v, struct hull_device *d) {
   if (ju32(c, v, "fileMode", &d->file_mode, &d->has_file_mode) < 0 ||
       ju32(c, v, "uid", &d->uid, &d->has_uid) < 0 || ju32(c, v, "gid", &d->gid, &d->has_gid) < 0)
     return -1;
-  if (d->has_file_mode && d->file_mode > 07777)
-    return pctx_fail_key(c, "fileMode", "%o has bits beyond 07777", d->file_mode);
-  return 0;
+  return device_file_mode(c, d);
 }
 
 static int parse_devices(struct pctx *c, yajl_val obj, struct hull_linux *l) {

@@ -124,6 +124,28 @@ teardown_file() {
   [ ! -e "/sys/fs/cgroup/memory/hull-test/$CG_PREFIX/libpod-$cid" ]
 }
 
+@test "podman: --device, --privileged, limits (--memory --cpus --pids-limit) in cgroupfs" {
+  # podman writes the host node's st_mode (type bits too) as fileMode
+  run prun --rm --device /dev/null:/dev/mynull "$IMAGE" \
+    sh -c 'stat -c "%t:%T %a" /dev/mynull; echo x >/dev/mynull && echo written'
+  [ "$status" -eq 0 ]
+  [ "${lines[0]}" = "1:3 666" ]
+  [ "${lines[1]}" = written ]
+  local plain priv
+  plain=$(prun --rm "$IMAGE" grep CapEff /proc/self/status)
+  priv=$(prun --rm --privileged "$IMAGE" grep CapEff /proc/self/status)
+  [ -n "$plain" ] && [ -n "$priv" ] && [ "$plain" != "$priv" ]
+  run prun -d --memory 64m --cpus 0.5 --pids-limit 50 "$IMAGE" sleep 1000
+  [ "$status" -eq 0 ]
+  local cid=$output d=hull-test/$CG_PREFIX/libpod-$output
+  [ "$(cat "/sys/fs/cgroup/memory/$d/memory.limit_in_bytes")" = 67108864 ]
+  [ "$(cat "/sys/fs/cgroup/cpu/$d/cpu.cfs_quota_us")" = 50000 ]
+  [ "$(cat "/sys/fs/cgroup/pids/$d/pids.max")" = 50 ]
+  run podman_ rm -f -t 0 "$cid"
+  [ "$status" -eq 0 ]
+  [ ! -e "/sys/fs/cgroup/memory/$d" ]
+}
+
 @test "podman: --cgroups=disabled" {
   [ "$(basename "$CLIENT_RUNTIME")" != runc ] ||
     skip "runc has no --cgroup-manager disabled (podman refuses --cgroups=disabled with it)"

@@ -130,7 +130,7 @@ static const char full_config[] =
     "\"gidMappings\":[{\"containerID\":0,\"hostID\":100000,\"size\":65536}],"
     "\"timeOffsets\":{\"boottime\":{\"secs\":-5,\"nanosecs\":7}},"
     "\"devices\":[{\"path\":\"/dev/fuse\",\"type\":\"c\",\"major\":10,\"minor\":229,"
-    "\"fileMode\":438},{\"path\":\"/dev/p\",\"type\":\"p\"}],"
+    "\"fileMode\":438},{\"path\":\"/dev/p\",\"type\":\"p\",\"fileMode\":4516}],"
     "\"netDevices\":{\"eth1\":{\"name\":\"in1\"},\"eth2\":{}},"
     "\"cgroupsPath\":\"/hull/x\","
     "\"resources\":{\"devices\":[{\"allow\":false,\"access\":\"rwm\"},"
@@ -220,6 +220,9 @@ static void full_config_linux(void **state) {
   assert_int_equal(l->devices[0].type, 'c');
   assert_int_equal(l->devices[0].file_mode, 0666);
   assert_int_equal(l->devices[1].type, 'p');
+  /* podman's form: the host node's st_mode, type bits (S_IFIFO) included */
+  assert_true(l->devices[1].has_file_mode);
+  assert_int_equal(l->devices[1].file_mode, 0644);
   assert_int_equal(l->n_net_devices, 2);
   assert_string_equal(l->net_devices[0].name, "in1");
   assert_null(l->net_devices[1].name);

@@ -140,6 +140,15 @@ static const struct bad_case cases[] = {
      "linux.devices[0].type: unknown device type \"x\" (want c, b, u or p)"},
     {LINUX("\"devices\":[{\"path\":\"/dev/x\",\"type\":\"c\",\"minor\":1}]"),
      "linux.devices[0].major: required for type c"},
+    /* 010666: a fifo's type bits on a char device */
+    {LINUX("\"devices\":[{\"path\":\"/dev/x\",\"type\":\"c\",\"major\":1,\"minor\":3,"
+           "\"fileMode\":4534}]"),
+     "linux.devices[0].fileMode: 10666 has bits beyond 07777 (and not the file type of a type c "
+     "device)"},
+    {LINUX("\"devices\":[{\"path\":\"/dev/x\",\"type\":\"c\",\"major\":1,\"minor\":3,"
+           "\"fileMode\":4294967295}]"),
+     "linux.devices[0].fileMode: 37777777777 has bits beyond 07777 (and not the file type of a "
+     "type c device)"},
     {LINUX("\"devices\":[{\"path\":\"dev/x\",\"type\":\"p\"}]"),
      "linux.devices[0].path: must be absolute, got \"dev/x\""},
     {LINUX("\"netDevices\":{\"eth0\":{\"name\":23}}"),

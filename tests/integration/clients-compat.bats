@@ -1,0 +1,39 @@
+#!/usr/bin/env bats
+# Configs as containerd and podman write them (tests/clients drives the real
+# clients; these pin down, with hull alone, what they found).
+load helpers
+
+setup_file() { common_setup_file; }
+teardown_file() { common_teardown_file; }
+
+setup() {
+  require_root
+  B=$BATS_TEST_TMPDIR/bundle
+  ID=compat-$$-$RANDOM
+  make_bundle "$B"
+  update_config "$B" '.linux.namespaces |= map(select(.type != "network"))'
+}
+
+teardown() {
+  hull delete --force "$ID" >/dev/null 2>&1 || true
+  remove_test_cgroups "$B"
+}
+
+@test "linux.devices fileMode with the node's type bits (podman --device: 020666)" {
+  # podman copies the host node's st_mode: S_IFCHR | 0666 = 8630
+  update_config "$B" '.linux.devices = [{"path": "/dev/mynull", "type": "c", "major": 1, "minor": 3, "fileMode": 8630, "uid": 0, "gid": 0}]
+    | .process.args = ["sh", "-c", "stat -c \"%F %t:%T %a\" /dev/mynull; echo x >/dev/mynull && echo written"]'
+  run hull run --bundle "$B" "$ID"
+  [ "$status" -eq 0 ]
+  [ "${lines[0]}" = "character special file 1:3 666" ]
+  [ "${lines[1]}" = written ]
+}
+
+@test "linux.devices fileMode with another type's bits is refused, naming the field" {
+  # S_IFBLK | 0666 on a char device
+  update_config "$B" '.linux.devices = [{"path": "/dev/mynull", "type": "c", "major": 1, "minor": 3, "fileMode": 25014}]'
+  run hull run --bundle "$B" "$ID"
+  [ "$status" -ne 0 ]
+  [[ "$output" == *"linux.devices[0].fileMode: 60666 has bits beyond 07777"* ]]
+  [ ! -e "$HULL_TEST_ROOT/$ID" ]
+}
