@@ -349,3 +349,31 @@ wait_status() {
   for p in $pids; do ! kill -0 "$p" 2>/dev/null; done
   hull delete kn
 }
+
+@test "hull killed with SIGKILL mid-create (parent in a hook, shim waiting): delete --force removes it all" {
+  L=$BATS_TEST_TMPDIR/hooklog
+  mkdir -p "$L"
+  update_config "$B" '.process.args = ["sleep", "60"]
+    | .hooks.createRuntime = [{path: "/bin/sh", args: ["sh", "-c", ("echo $$ > " + $l + "/hook.pid; exec sleep 30")]}]' --arg l "$L"
+  "$HULL" --root "$HULL_TEST_ROOT" create --bundle "$B" kc </dev/null >/dev/null 2>&1 &
+  hpid=$!
+  for i in $(seq 200); do [ -s "$L/hook.pid" ] && break; sleep 0.05; done
+  [ -s "$L/hook.pid" ]
+  shim=$(jq -r .pid "$HULL_TEST_ROOT/kc/state.json")
+  [ "$shim" -gt 0 ]
+  kill -9 "$hpid"
+  wait "$hpid" || true
+  kill "$(cat "$L/hook.pid")" 2>/dev/null || true
+  # the shim dies with its parent (PDEATHSIG); the entry is left for delete
+  for i in $(seq 100); do kill -0 "$shim" 2>/dev/null || break; sleep 0.05; done
+  ! kill -0 "$shim" 2>/dev/null
+  [ -d "$HULL_TEST_ROOT/kc" ]
+  ls -d /sys/fs/cgroup/*/hull-test/"$(cat "$B/.cgname")" >/dev/null
+  # a create that died is stopped, not creating forever
+  [ "$(status_of kc)" = stopped ]
+  hull delete --force kc
+  [ ! -e "$HULL_TEST_ROOT/kc" ]
+  ! ls -d /sys/fs/cgroup/*/hull-test/"$(cat "$B/.cgname")" 2>/dev/null
+  run hull list -q
+  [ -z "$output" ]
+}
