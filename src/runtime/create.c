@@ -320,22 +320,39 @@ static int parent_sync(struct hull_create_job *j, struct hull_err **err) {
   if (!j->joins_itself && hull_cgroup_fd(j->cg) < 0 &&
       hull_cgroup_enter(j->cg, j->pid, NULL, err) < 0)
     return -1;
-  if (hull_sync_send(j->sync_fd, HULL_SYNC_GO, NULL) < 0) return hull_err_sys(err, "sync: send");
-  if (hull_sync_expect(j->sync_fd, HULL_SYNC_NS_READY, NULL, "create", err) < 0) return -1;
   struct hull_state *st = j->c->state;
   /* net/ only runs when networking is asked for: a new netns alone just
    * gets its loopback up (done by the shim). */
   struct hull_net_ctx nctx = net_ctx(j);
-  if (hull_net_wanted(j->spec, &nctx)) {
-    st->net_setup = true; /* before: a partial setup is torn down too */
-    if (hull_container_save(j->c, err) < 0) return -1;
-    if (hull_net_setup(j->spec, &nctx, err) < 0) return -1;
+  bool net = hull_net_wanted(j->spec, &nctx);
+  const struct hull_hooks *h = &j->spec->hooks;
+  /* Nothing to do here between the shim's namespaces and its rootfs work
+   * (no network, no prestart/createRuntime hook): GO2 follows GO at once
+   * and the shim runs through, instead of waiting for this process to be
+   * scheduled twice more (on a busy host each wake-up is a wait). */
+  bool pipelined = !net && h->count[HULL_HOOK_PRESTART] == 0 &&
+                   h->count[HULL_HOOK_CREATE_RUNTIME] == 0;
+  _cleanup_free_ char *state = NULL;
+  if (hull_sync_send(j->sync_fd, HULL_SYNC_GO, NULL) < 0) return hull_err_sys(err, "sync: send");
+  if (pipelined) {
+    state = hull_hook_state(st, HULL_STATUS_CREATING);
+    /* A shim that died already: the expect below reports its own error. */
+    hull_sync_send(j->sync_fd, HULL_SYNC_GO2, state);
   }
-  _cleanup_free_ char *state = hull_hook_state(st, HULL_STATUS_CREATING);
-  if (hull_hooks_run(&j->spec->hooks, HULL_HOOK_PRESTART, state, err) < 0 ||
-      hull_hooks_run(&j->spec->hooks, HULL_HOOK_CREATE_RUNTIME, state, err) < 0)
-    return -1;
-  if (hull_sync_send(j->sync_fd, HULL_SYNC_GO2, state) < 0) return hull_err_sys(err, "sync: send");
+  if (hull_sync_expect(j->sync_fd, HULL_SYNC_NS_READY, NULL, "create", err) < 0) return -1;
+  if (!pipelined) {
+    if (net) {
+      st->net_setup = true; /* before: a partial setup is torn down too */
+      if (hull_container_save(j->c, err) < 0) return -1;
+      if (hull_net_setup(j->spec, &nctx, err) < 0) return -1;
+    }
+    state = hull_hook_state(st, HULL_STATUS_CREATING);
+    if (hull_hooks_run(h, HULL_HOOK_PRESTART, state, err) < 0 ||
+        hull_hooks_run(h, HULL_HOOK_CREATE_RUNTIME, state, err) < 0)
+      return -1;
+    if (hull_sync_send(j->sync_fd, HULL_SYNC_GO2, state) < 0)
+      return hull_err_sys(err, "sync: send");
+  }
   if (j->master >= 0 && j->opts->console_socket &&
       hull_console_send(j->opts->console_socket, j->master, err) < 0)
     return -1;
