@@ -4,6 +4,8 @@
  *   chain post (nat, postrouting 100): ip saddr ADDR oifname != BRIDGE masquerade
  *   chain pre  (nat, prerouting -100): fib daddr type local PROTO dport HOST
  *                                      dnat to ADDR:PORT   (one per port)
+ *   chain out  (nat, output -100): the same DNAT rules, for connections made
+ *                                  on the host itself to one of its addresses
  * Teardown deletes the table; setup replaces it atomically in one batch. */
 #include "net/netpriv.h"
 
@@ -134,7 +136,8 @@ static void masq_rule(struct batch *b, const struct hull_ip *addr, const char *b
   rule_msg(b, r, "post");
 }
 
-static void dnat_rule(struct batch *b, const struct hull_ip *addr, const struct hull_net_port *p) {
+static void dnat_rule(struct batch *b, const char *chain, const struct hull_ip *addr,
+                      const struct hull_net_port *p) {
   struct nftnl_rule *r = nftnl_rule_alloc();
   struct nftnl_expr *e = nftnl_expr_alloc("fib"); /* only traffic to this host */
   nftnl_expr_set_u32(e, NFTNL_EXPR_FIB_RESULT, NFT_FIB_RESULT_ADDRTYPE);
@@ -160,7 +163,7 @@ static void dnat_rule(struct batch *b, const struct hull_ip *addr, const struct 
   nftnl_expr_set_u32(e, NFTNL_EXPR_NAT_REG_PROTO_MAX, NFT_REG_2);
   nftnl_expr_set_u32(e, NFTNL_EXPR_NAT_FLAGS, NF_NAT_RANGE_MAP_IPS | NF_NAT_RANGE_PROTO_SPECIFIED);
   nftnl_rule_add_expr(r, e);
-  rule_msg(b, r, "pre");
+  rule_msg(b, r, chain);
 }
 
 static void nl_closep(struct mnl_socket **nl) {
@@ -218,7 +221,7 @@ static void batch_end(struct batch *b) {
 int hull_nft_setup(const char *id, const struct hull_net_opts *o, const struct hull_ip *addr,
                    struct hull_err **err) {
   /* worst case per message is well under 512 bytes */
-  size_t size = 4096 + o->n_ports * 512;
+  size_t size = 4096 + o->n_ports * 2 * 512;
   _cleanup_free_ char *buf = hull_xmalloc(size);
   struct batch b;
   batch_init(&b, buf, size, id);
@@ -228,8 +231,12 @@ int hull_nft_setup(const char *id, const struct hull_net_opts *o, const struct h
   table_msg(&b, NFT_MSG_NEWTABLE, NLM_F_CREATE);
   chain_msg(&b, "post", NF_INET_POST_ROUTING, 100);
   chain_msg(&b, "pre", NF_INET_PRE_ROUTING, -100);
+  chain_msg(&b, "out", NF_INET_LOCAL_OUT, -100);
   if (o->nat) masq_rule(&b, addr, o->bridge);
-  for (size_t i = 0; i < o->n_ports; i++) dnat_rule(&b, addr, &o->ports[i]);
+  for (size_t i = 0; i < o->n_ports; i++) {
+    dnat_rule(&b, "pre", addr, &o->ports[i]);
+    dnat_rule(&b, "out", addr, &o->ports[i]);
+  }
   batch_end(&b);
   int rc = send_batch(&b);
   mnl_nlmsg_batch_stop(b.b); /* frees the batch handle, not the buffer */
