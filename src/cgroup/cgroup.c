@@ -119,6 +119,7 @@ struct hull_cgroup *hull_cgroup_create(const char *manager, const char *cgroups_
   _cleanup_free_ char *mountinfo = NULL;
   if (detect(&mode, &mountinfo, &local) == 0) {
     cg = new_handle(mode);
+    cg->rootless = rootless;
     int r = mode == HULL_CGROUP_V1 ? hull_cg_v1_create(cg, cleaned, mountinfo, &local)
                                    : hull_cg_v2_create(cg, cleaned, res, &local);
     if (r < 0) {

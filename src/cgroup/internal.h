@@ -26,6 +26,7 @@ struct hull_cgroup {
   char *v2_path;
   bool v2_created;
   int v2_fd;
+  bool rootless; /* made for a rootless container (not serialized) */
 };
 
 /* ---- pure helpers (path.c) -------------------------------------------- */

@@ -164,6 +164,15 @@ static int v2_devices(struct hull_cgroup *cg, const struct hull_resources *r, st
   hull_cg_devprog_build(&p, r->devices, r->n_devices);
   int rc = hull_cg_devprog_attach(fd, &p, err);
   hull_cg_devprog_free(&p);
+  /* Rootless, device programs cannot be loaded (CAP_BPF/CAP_SYS_ADMIN of
+   * the host), and need not be: in a user namespace no device node can be
+   * made, and the host's bound nodes keep their own permissions. runc
+   * skips them too. */
+  if (rc < 0 && cg->rootless && err && *err && (*err)->errnum == EPERM) {
+    hull_debug("rootless: device rules not applied: %s", (*err)->msg);
+    hull_err_free(err);
+    return 0;
+  }
   return rc < 0 ? hull_err_prefix(err, "linux.resources.devices") : 0;
 }
 

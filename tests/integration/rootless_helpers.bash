@@ -26,7 +26,8 @@ HULL_RL_SUBID_COUNT=65536
 rl_ensure_user() {
   (
     flock 9
-    if ! getent passwd "$HULL_RL_USER" >/dev/null; then
+    if ! id -u "$HULL_RL_USER" >/dev/null 2>&1; then
+      mkdir -p /var/lib
       useradd --system --user-group --create-home --home-dir "/var/lib/$HULL_RL_USER" \
         --shell /bin/sh "$HULL_RL_USER" || exit 1
     fi
@@ -35,7 +36,7 @@ rl_ensure_user() {
       [ -e "$f" ] || install -m 0644 /dev/null "$f"
       grep -q "^$HULL_RL_USER:" "$f" || echo "$range" >>"$f"
     done
-  ) 9>/run/lock/hull-rootless-user.lock
+  ) 9>/run/hull-rootless-user.lock
 }
 
 # The mapped range, as written in /etc/subuid (one line per user here).
@@ -50,7 +51,7 @@ rl_setup_file() {
   export RL_UID RL_GID RL_HOME RL_DIR
   RL_UID=$(id -u "$HULL_RL_USER")
   RL_GID=$(id -g "$HULL_RL_USER")
-  RL_HOME=$(getent passwd "$HULL_RL_USER" | cut -d: -f6)
+  RL_HOME=$(awk -F: -v u="$HULL_RL_USER" '$1 == u { print $6 }' /etc/passwd)
   RL_DIR=$(mktemp -d /tmp/hull-rootless.XXXXXX)
   mkdir -p "$RL_DIR/run" "$RL_DIR/bin" "$RL_DIR/b"
   install -m 0755 "$HULL" "$RL_DIR/bin/hull"
@@ -74,13 +75,18 @@ rl_teardown_file() {
 # minimal environment (HOME, PATH, XDG_RUNTIME_DIR, and RL_ENV: extra
 # VAR=VALUE words). With RL_PRIVATE_TUN set it runs in a private mount
 # namespace whose /dev/net holds a tun node of the usual mode 0666 (see
-# rl_need_tun); the host's /dev is never touched.
+# rl_need_tun); the host's /dev is never touched. With RL_CGROUP (a cgroup
+# v2 directory) it is moved there first, as root (a delegated login shell).
 rl_run() {
   # shellcheck disable=SC2206
-  local -a cmd=(setpriv --reuid="$RL_UID" --regid="$RL_GID" --init-groups --inh-caps=-all
+  # (an absolute path: busybox sh, the VM's, would run its own applet)
+  local -a cmd=("$(command -v setpriv)" --reuid="$RL_UID" --regid="$RL_GID" --init-groups --inh-caps=-all
     env -i HOME="$RL_HOME" USER="$HULL_RL_USER" LOGNAME="$HULL_RL_USER"
     PATH=/usr/local/bin:/usr/bin:/bin:/usr/sbin:/sbin XDG_RUNTIME_DIR="$RL_DIR/run"
     ${RL_ENV:-} "$@")
+  if [ -n "${RL_CGROUP:-}" ]; then
+    cmd=(sh -c 'echo $$ >"$0/cgroup.procs" && exec "$@"' "$RL_CGROUP" "${cmd[@]}")
+  fi
   if [ -n "${RL_PRIVATE_TUN:-}" ]; then
     cmd=(unshare -m -- sh -c 'mount --make-rprivate / && mount -t tmpfs -o mode=755 tmpfs /dev/net &&
       mknod -m 666 /dev/net/tun c 10 200 && exec "$@"' sh "${cmd[@]}")

@@ -11,7 +11,7 @@ cache=$1
 here=$(cd "$(dirname "$0")" && pwd)
 # Debian packages whose programs go in (bats also brings its libexec/).
 PKGS=${HULL_VM_PKGS:-"bash bats busybox-static coreutils diffutils findutils grep
-mawk sed util-linux mount iproute2 jq procps psmisc libcap2-bin"}
+mawk sed util-linux mount iproute2 jq procps psmisc libcap2-bin passwd uidmap"}
 
 die() { echo "initramfs.sh: $*" >&2; exit 1; }
 # Keyed on these scripts, the kernel and the versions of the packages copied.
