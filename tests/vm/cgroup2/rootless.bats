@@ -44,7 +44,8 @@ teardown_file() {
   run rl_hull ps --format json rl-deleg
   [ "$status" -eq 0 ]
   [ "$(jq -r "index($pid)" <<<"$output")" != null ]
-  # Inside: its own cgroup at the cgroupns root, read-only.
+  # Inside: its own cgroup at the cgroupns root, read-only as the config
+  # (hull spec --rootless) says.
   run rl_hull exec rl-deleg sh -c 'cat /sys/fs/cgroup/memory.max; echo 1 >/sys/fs/cgroup/pids.max'
   echo "$output"
   [ "${lines[0]}" = 33554432 ]
