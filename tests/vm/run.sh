@@ -12,6 +12,8 @@
 set -u
 here=$(cd "$(dirname "$0")" && pwd)
 src=${HULL_SRCDIR:-$(cd "$here/../.." && pwd)}
+# canonical: abs_top_srcdir of an out-of-tree build is "/path/build/.."
+src=$(cd "$src" && pwd -P)
 build=${HULL_BUILDDIR:-$(pwd)}
 hull=${HULL_BINARY:-$build/hull}
 cache=$build/tests/vm/cache
