@@ -35,7 +35,8 @@ struct hull_rootfs_opts {
  *                      the mount point
  *   upper=DIR          keep the changes in DIR (made when missing); its work
  *                      dir is DIR.work/<container id>, removed at delete
- *   volatile           overlayfs "volatile": no syncs (lost on host crash)
+ *   volatile           overlayfs "volatile": no syncs (lost on host crash);
+ *                      always on for the state dir's upper (thrown away anyway)
  * Directories are absolute, without ':' ',' '\' newline "." "..". The
  * annotation also takes its first form, a bare "DIR[:DIR...]" (= lower=). */
 #define HULL_OVERLAY_MAX_LOWER 500

@@ -68,6 +68,7 @@ MOUNTS='awk "{for(i=1;i<=NF;i++) if(\$i==\"-\") print \$5, \$(i+1), \$6, \$(i+3)
   [ "${lines[5]}" = "0" ]
   [ "${lines[6]}" = "700" ]
   [[ "${lines[7]}" == "/ overlay rw,"* ]]
+  [[ "${lines[7]}" == *"volatile"* ]] # the state dir's upper needs no syncs
   [ "$(manifest "$R")" = "$before" ]
   [ ! -e "$HULL_TEST_ROOT/$ID" ]
   # the next container starts from the pristine image
