@@ -93,6 +93,32 @@ static int container_pty(struct hull_init_args *a, struct hull_err **err) {
   return 0;
 }
 
+static bool is_dev_null(int fd) {
+  struct stat st;
+  return fstat(fd, &st) == 0 && S_ISCHR(st.st_mode) && st.st_rdev == makedev(1, 3);
+}
+
+/* Stdio on /dev/null is pointed at the container's own /dev/null, opened
+ * read-write, as runc does: containerd's --null-io hands the runtime a
+ * read-only /dev/null, on which every write to stdout fails with EBADF. A
+ * container without /dev/null keeps what it was given. */
+static int reopen_dev_null(struct hull_err **err) {
+  bool any = false;
+  for (int i = 0; i < 3; i++) any = any || is_dev_null(i);
+  if (!any) return 0;
+  _cleanup_close_ int root = open("/", O_PATH | O_DIRECTORY | O_CLOEXEC);
+  if (root < 0) return hull_err_sys(err, "open the container's root");
+  _cleanup_err_ struct hull_err *open_err = NULL;
+  _cleanup_close_ int fd = hull_open_in_root(root, "/dev/null", O_RDWR | O_CLOEXEC, 0, &open_err);
+  if (fd < 0 && open_err->errnum == ENOENT) return 0;
+  if (fd < 0)
+    return hull_err_set(err, 0, "stdio on /dev/null: %s", open_err->msg);
+  if (!is_dev_null(fd)) return hull_err_set(err, 0, "stdio on /dev/null: the container's /dev/null is not the null device");
+  for (int i = 0; i < 3; i++)
+    if (is_dev_null(i) && dup2(fd, i) < 0) return hull_err_sys(err, "dup2 /dev/null to %d", i);
+  return 0;
+}
+
 /* Sysctls go in before hull_rootfs_finish: its readonlyPaths usually
  * cover /proc/sys, and the verified walk refuses to cross that mount. They
  * are written through the container's own procfs (<rootfs>/proc, checked
@@ -247,6 +273,7 @@ static int prepare(struct hull_init_args *a, char **state_json, char **exe, char
     return -1;
   if (setup_console(a, err) < 0) return -1;
   if (!a->exec && setup_container(a, *state_json, err) < 0) return -1;
+  if (reopen_dev_null(err) < 0) return -1;
   if (!a->no_new_keyring && !a->exec)
     syscall(SYS_keyctl, 1 /* KEYCTL_JOIN_SESSION_KEYRING */, NULL); /* best effort */
   /* Before seccomp, which may well forbid memfd_create. */

@@ -117,6 +117,15 @@ scenario_attached() {
   run ctr_run att2 --rm -- sh -c 'read l; echo "got:$l"' <<<piped-in
   [ "$status" -eq 0 ]
   [ "$output" = got:piped-in ]
+  # --null-io: the shim hands the runtime a read-only /dev/null as stdio;
+  # writing to stdout must still work (runc reopens it read-write)
+  run ctr_run att4 --rm --null-io -- sh -c 'echo to-null'
+  [ "$status" -eq 0 ]
+  [ -z "$output" ]
+  # the runtime's error (the last error line of its log.json) reaches ctr
+  run ctr_run att5 --rm -- /no/such/binary
+  [ "$status" -ne 0 ]
+  [[ "$output" == *"OCI runtime create failed"*"/no/such/binary"*"no such file or directory"* ]]
   # the container ran in the cgroup we named, under /hull-test
   run ctr_run att3 --rm -- cat /proc/self/cgroup
   [ "$status" -eq 0 ]

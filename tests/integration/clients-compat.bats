@@ -37,3 +37,23 @@ teardown() {
   [[ "$output" == *"linux.devices[0].fileMode: 60666 has bits beyond 07777"* ]]
   [ ! -e "$HULL_TEST_ROOT/$ID" ]
 }
+
+@test "stdio on a read-only /dev/null is reopened read-write inside (containerd --null-io)" {
+  # containerd's shim hands create a /dev/null opened O_RDONLY as 0, 1 and 2;
+  # writes to it would fail with EBADF (runc reopens it too)
+  update_config "$B" '.root.readonly = false | .process.args = ["sh", "-c", "echo out && echo err >&2 && grep ^flags /proc/$$/fdinfo/2 >/root/flags"]'
+  run sh -c '"$0" --root "$1" run --bundle "$2" "$3" 0</dev/null 1</dev/null 2</dev/null' \
+    "$HULL" "$HULL_TEST_ROOT" "$B" "$ID"
+  [ "$status" -eq 0 ]
+  # O_RDWR (02) in the octal flags of the shell's fd 2 (its fd 1 is the
+  # redirect: busybox runs grep in-process)
+  [[ "$(awk '{print $2}' "$B/rootfs/root/flags")" =~ 2$ ]]
+}
+
+@test "stdio that is not /dev/null is left alone" {
+  update_config "$B" '.process.args = ["sh", "-c", "echo out; echo err >&2"]'
+  run hull run --bundle "$B" "$ID"
+  [ "$status" -eq 0 ]
+  [ "${lines[0]}" = out ]
+  [ "${lines[1]}" = err ]
+}
