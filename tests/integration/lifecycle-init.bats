@@ -149,3 +149,18 @@ orphan() {
   [ "$status" -eq 0 ]
   [ "$output" = hull-init ]
 }
+
+@test "init with a terminal: the process's group is the terminal's foreground group" {
+  update_config "$B" '.annotations["run.hull.init"] = "true" | .process.terminal = true
+    | .process.args = ["sh", "-c", "[ -t 0 ] && echo is-a-tty; echo pgrp-tpgid=$(cut -d\" \" -f5,8 /proc/self/stat); read l; echo got-$l"]'
+  "$HULL_BUILDDIR/tests/integration/recvtty" "$B/tty.sock" "hi
+" >"$B/tty.out" &
+  rpid=$!
+  for i in $(seq 100); do [ -S "$B/tty.sock" ] && break; sleep 0.05; done
+  hull run -d --console-socket "$B/tty.sock" --bundle "$B" tt1 </dev/null >/dev/null 2>&1
+  wait "$rpid"
+  grep -q is-a-tty "$B/tty.out"
+  # sh is pid 2 and leads its own group, which owns the terminal
+  grep -q "pgrp-tpgid=2 2" "$B/tty.out"
+  grep -q got-hi "$B/tty.out"
+}
