@@ -6,6 +6,7 @@
 #include <errno.h>
 #include <netinet/in.h>
 #include <string.h>
+#include <unistd.h>
 
 #define ANN "run.hull.net"
 
@@ -272,6 +273,13 @@ int hull_net_check(const struct hull_spec *spec, const struct hull_net_ctx *ctx,
   if (spec->has_linux && spec->linux_.n_net_devices > 0 && ns == HULL_NET_NS_HOST)
     return hull_err_set(err, EINVAL, "linux.netDevices: needs a network namespace of the "
                         "container's own (a \"network\" entry in linux.namespaces)");
+  /* veth and netDevices change the caller's netns: root only (root in a
+   * user namespace owning its netns counts), told before anything is made */
+  if (geteuid() != 0 && kind == HULL_NET_VETH)
+    return hull_err_set(err, EPERM, "%s veth: needs root (rootless: pasta or slirp4netns)",
+                        ctx->net_mode ? "--net" : ANN);
+  if (geteuid() != 0 && spec->has_linux && spec->linux_.n_net_devices > 0)
+    return hull_err_set(err, EPERM, "linux.netDevices: moving host interfaces needs root");
   return 0;
 }
 

@@ -15,6 +15,7 @@ setup() {
   require_root
   HOSTNS=hullrun-$$-$RANDOM
   OUTNS=
+  NOBODY_DIR=
   PIDS=()
   ip netns add "$HOSTNS"
   ip netns exec "$HOSTNS" ip link set lo up
@@ -34,6 +35,7 @@ teardown() {
   for d in "$BATS_TEST_TMPDIR"/b*; do [ -d "$d" ] && remove_test_cgroups "$d"; done
   [ -n "$OUTNS" ] && ip netns del "$OUTNS" 2>/dev/null
   ip netns del "$HOSTNS" 2>/dev/null
+  [ -n "${NOBODY_DIR:-}" ] && rm -rf "$NOBODY_DIR"
   return 0
 }
 
@@ -401,4 +403,27 @@ make_outside() {
   done
   run "$HULL" help run
   [[ "$output" == *"--net MODE"*"none, veth, pasta or slirp4netns"* ]]
+}
+
+@test "net-run: unprivileged, veth and netDevices are refused up front with a clear error" {
+  command -v setpriv >/dev/null || skip "setpriv (util-linux) missing"
+  # a directory nobody can reach (the build tree and bats' tmp may not be)
+  local d
+  d=$(mktemp -d /tmp/hull-net-nobody.XXXXXX)
+  NOBODY_DIR=$d # removed by teardown
+  chmod 755 "$d"
+  cp "$HULL" "$d/hull"
+  mkdir -m 777 "$d/root"
+  cp "$B/config.json" "$d/config.json"
+  chmod 644 "$d/config.json"
+  mkdir "$d/rootfs" # (never used: the check comes first)
+  local nob=(setpriv --reuid=65534 --regid=65534 --clear-groups --inh-caps=-all)
+  run "${nob[@]}" "$d/hull" --root "$d/root" create --bundle "$d" --net veth r1 </dev/null
+  [ "$status" -ne 0 ]
+  [[ "$output" == *"--net veth: needs root (rootless: pasta or slirp4netns)"* ]]
+  jq '.linux.netDevices = {"eth9": {}}' "$B/config.json" >"$d/config.json"
+  run "${nob[@]}" "$d/hull" --root "$d/root" create --bundle "$d" r2 </dev/null
+  [ "$status" -ne 0 ]
+  [[ "$output" == *"linux.netDevices: moving host interfaces needs root"* ]]
+  [ -z "$(ls -A "$d/root")" ]
 }
