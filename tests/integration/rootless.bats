@@ -12,6 +12,12 @@ setup_file() {
   rl_setup_file
 }
 
+# A failed test leaves nothing running for the next one.
+teardown() {
+  local id
+  for id in $(rl_hull list -q 2>/dev/null); do rl_hull delete --force "$id" >/dev/null 2>&1; done
+}
+
 teardown_file() {
   rl_teardown_file
   common_teardown_file
@@ -222,15 +228,17 @@ map_host() {
   # pasta maps the gateway address to the host's loopback: the connection
   # never leaves the machine.
   port=$((20000 + RANDOM % 20000))
-  rl_run sh -c "echo hello-from-host | timeout 30 busybox nc -l -p $port 127.0.0.1" \
+  # Neither busybox nc closes on its stdin's end, so both sides are
+  # bounded by timeout and only what arrived is checked.
+  rl_run sh -c "echo hello-from-host | timeout 15 busybox nc -l -p $port 127.0.0.1" \
     >"$BATS_TEST_TMPDIR/listener" 2>&1 3>&- &
   listener=$!
   for _ in $(seq 50); do ss -ltn | grep -q "127.0.0.1:$port " && break; sleep 0.1; done
-  run rl_hull exec rl-pasta-d sh -c "gw=\$(ip route | awk '/^default/ {print \$3}'); nc -w 10 \$gw $port </dev/null"
+  run rl_hull exec rl-pasta-d sh -c "gw=\$(ip route | awk '/^default/ {print \$3}'); timeout 5 nc \$gw $port </dev/null"
   echo "$output"
+  kill "$listener" 2>/dev/null || true
   wait "$listener" || true
-  [ "$status" -eq 0 ]
-  [ "$output" = hello-from-host ]
+  [ "${lines[0]}" = hello-from-host ]
   rl_hull delete --force rl-pasta-d
   for _ in $(seq 50); do [ -e "/proc/$tool" ] || break; sleep 0.1; done
   [ ! -e "/proc/$tool" ]
@@ -255,7 +263,9 @@ map_host() {
   # /dev/null: a bind of the host's node (mknod is not allowed here).
   [ "${lines[2]}" = devtmpfs ] || [ "${lines[2]}" = tmpfs ]
   [ "${lines[3]}" = cgroupfs-visible ]
-  # The default root was XDG_RUNTIME_DIR/hull (now empty again), not /run/hull.
+  # The default root was XDG_RUNTIME_DIR/hull, not /run/hull (where root
+  # of that namespace could not write); run removed the container's dir.
   [ -d "$RL_DIR/run/hull" ]
-  [ -z "$(ls -A "$RL_DIR/run/hull")" ]
+  [ ! -e "$RL_DIR/run/hull/rl-inuserns" ]
+  [ ! -e /run/hull/rl-inuserns ]
 }
