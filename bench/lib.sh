@@ -219,8 +219,8 @@ bench_overlay() {
   loop overlay step_run_overlay "${rts[@]}"
   for rt in "${rts[@]}"; do remove_leftovers "$rt"; done
   echo "load after: $(cut -d' ' -f1-3 /proc/loadavg)" >>"$RAW/env"
-  mkdir -p "$OUT/raw"
-  cp "$RAW/overlay" "$RAW/env" "$OUT/raw/"
+  # Beside, not in, raw/: a full run replaces raw/ and its env.
+  cp "$RAW/overlay" "$OUT/overlay.raw"
   overlay_report "$RAW/overlay" >"$OUT/overlay.md"
   cat "$OUT/overlay.md"
 }
