@@ -269,3 +269,22 @@ map_host() {
   [ ! -e "$RL_DIR/run/hull/rl-inuserns" ]
   [ ! -e /run/hull/rl-inuserns ]
 }
+
+@test "rootless copy-on-write rootfs (run.hull.rootfs.overlay) with subordinate ranges: the image is untouched" {
+  command -v newuidmap >/dev/null || skip "newuidmap (uidmap) missing"
+  b=$(rl_make_bundle cow ranges)
+  rl_update_config "$b" '.root.readonly = false | .annotations["run.hull.rootfs.overlay"] = "true" |
+    .process.capabilities |= map_values(. + ["CAP_CHOWN"]) |
+    .process.args = ["sh", "-c", "echo hi >/newfile; chown 1000 /newfile; rm /bin/ls; ls -n /newfile; [ -e /bin/ls ] || echo ls-gone; awk \"\\$5 == \\\"/\\\"\" /proc/self/mountinfo"]'
+  run rl_hull run --bundle "$b" rl-cow
+  echo "$output"
+  [ "$status" -eq 0 ]
+  [ "$(awk '{print $3}' <<<"${lines[0]}")" = 1000 ]
+  [ "${lines[1]}" = ls-gone ]
+  # Made by the user in its own user namespace: overlay with userxattr.
+  [[ "${lines[2]}" == *" - overlay "*userxattr* ]]
+  [ ! -e "$b/rootfs/newfile" ]
+  [ -L "$b/rootfs/bin/ls" ]
+  # The upper layer lived in the state dir, gone with the container.
+  [ ! -e "$RL_DIR/run/hull/rl-cow" ]
+}
