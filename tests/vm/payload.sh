@@ -35,6 +35,9 @@ for f in "$build"/tests/integration/*; do
 done
 
 cp -a "$src/tests/integration" "$dir/hull/src/tests/integration"
+# The README's quick start, run on cgroup v2 by smoke.bats.
+mkdir -p "$dir/hull/src/contrib"
+cp "$src/contrib/quickstart.sh" "$dir/hull/src/contrib/quickstart.sh"
 for f in "$@"; do
   mkdir -p "$dir/hull/src/$(dirname "$f")"
   cp "$src/$f" "$dir/hull/src/$f"

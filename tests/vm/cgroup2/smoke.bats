@@ -89,3 +89,13 @@ teardown() {
   [[ "$output" == *null-ok* ]]
   [[ "$output" == *$'\n4\n'* ]]
 }
+
+@test "vm: the README's quick start runs on cgroup v2 (memory.max) and leaves nothing" {
+  run "$HULL_SRCDIR/contrib/quickstart.sh" --hull "$HULL"
+  echo "$output"
+  [ "$status" -eq 0 ]
+  [[ "$output" == *$'\nhostname: quickstart\n'* ]]
+  echo "$output" | grep -Eq '^ +1 +root +sh /show.sh$'
+  echo "$output" | grep -qx '/sys/fs/cgroup/memory.max: 67108864'
+  [ ! -e /sys/fs/cgroup/hull-quickstart ]
+}
