@@ -198,7 +198,14 @@ static void close_fds(struct hull_init_args *a, int reaper_fd) {
   if (reaper_fd >= 0) keep[n++] = reaper_fd;
   if (a->fifo_fd >= 0) keep[n++] = a->fifo_fd;
   if (hull_log_fd() >= 0) keep[n++] = hull_log_fd();
+  size_t own = n;
   for (int i = 0; i < a->preserve_fds && n < sizeof(keep) / sizeof(keep[0]); i++) {
+    /* --preserve-fds larger than what the caller passed: the number may be
+     * one of our own fds (the fifo, the sync socket), which must stay
+     * close-on-exec and never reach the container. */
+    bool ours = false;
+    for (size_t k = 0; k < own; k++) ours = ours || keep[k] == 3 + i;
+    if (ours) continue;
     keep[n++] = 3 + i;
     int fl = fcntl(3 + i, F_GETFD);
     if (fl >= 0) fcntl(3 + i, F_SETFD, fl & ~FD_CLOEXEC);

@@ -156,9 +156,10 @@ static int handshake(struct exec_job *j, const struct hull_exec_opts *o, struct 
 
 int hull_container_exec(const struct hull_runtime_ctx *ctx, const char *id,
                         const struct hull_exec_opts *o, int *exit_code, struct hull_err **err) {
+  *exit_code = 0;
+  if (hull_preserved_fds_check(o->preserve_fds, "--preserve-fds", err) < 0) return -1;
   struct exec_job j = {.master = -1, .slave = -1, .sync_fd = -1, .pidfd_sock = -1};
   for (int i = 0; i < HULL_NS_NTYPES; i++) j.ns_fds[i] = -1;
-  *exit_code = 0;
   int r = -1;
   sigset_t orig;
   if (!o->detach) hull_block_signals(&orig);

@@ -50,6 +50,11 @@ struct hull_seccomp_filter *hull_runtime_seccomp(const struct hull_runtime_ctx *
  * cgroup); ENOTSUP when that is the host's. Before start only init. */
 int hull_pidns_members(pid_t init, pid_t **pids, size_t *n, struct hull_err **err);
 
+/* fds 3..3+n-1 are all open in the caller. Checked before the runtime
+ * opens anything: a number past what the caller passed would otherwise be
+ * one of ours (the state lock, exec.fifo) and reach the container. */
+int hull_preserved_fds_check(int n, const char *what, struct hull_err **err);
+
 /* The OCI state JSON handed to hooks. */
 char *hull_hook_state(const struct hull_state *st, enum hull_status status);
 

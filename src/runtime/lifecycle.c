@@ -49,9 +49,15 @@ static int run_foreground(struct hull_create_job *j, int *exit_code, struct hull
 int hull_container_create(const struct hull_runtime_ctx *ctx, const char *id,
                           const struct hull_create_opts *opts, int *exit_code,
                           struct hull_err **err) {
+  *exit_code = 0;
+  if (hull_preserved_fds_check(opts->preserve_fds, "--preserve-fds", err) < 0) return -1;
+  uint64_t listen = 0;
+  const char *lf = getenv("LISTEN_FDS");
+  if (lf && hull_parse_uint64(lf, &listen) == 0 && listen > 0 && listen <= 256 &&
+      hull_preserved_fds_check((int)listen, "LISTEN_FDS", err) < 0)
+    return -1;
   struct hull_create_job j;
   hull_create_job_init(&j, ctx, id, opts);
-  *exit_code = 0;
   sigset_t orig;
   bool fg = opts->run && !opts->detach;
   if (fg) hull_block_signals(&orig);

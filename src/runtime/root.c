@@ -2,6 +2,8 @@
 #include "runtime/internal.h"
 #include "security/security.h"
 
+#include <errno.h>
+#include <fcntl.h>
 #include <string.h>
 
 /* True when this process runs inside a user namespace other than the
@@ -33,4 +35,12 @@ struct hull_seccomp_filter *hull_runtime_seccomp(const struct hull_runtime_ctx *
   struct hull_seccomp_filter *f = hull_seccomp_compile(sc, err);
   if (f == NULL) hull_err_prefix(err, "linux.seccomp");
   return f;
+}
+
+int hull_preserved_fds_check(int n, const char *what, struct hull_err **err) {
+  for (int fd = 3; fd < 3 + n; fd++)
+    if (fcntl(fd, F_GETFD) < 0)
+      return hull_err_set(err, EBADF, "%s %d: fd %d is not open (fds 3 to %d must be)", what, n,
+                          fd, 2 + n);
+  return 0;
 }

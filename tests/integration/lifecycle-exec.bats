@@ -261,3 +261,22 @@ recv_pidfd() {
   [ "$status" -eq 1 ]
   [[ "$output" == *"args"* ]]
 }
+
+@test "--preserve-fds beyond what the caller passed is refused (hull's own fds would follow)" {
+  update_config "$B" '.process.args = ["sleep", "600"]'
+  run "$HULL" --root "$HULL_TEST_ROOT" create --preserve-fds 30 --bundle "$B" pv 3>&- 4>&- 5>&- 6>&- 7>&- 8>&- 9>&-
+  [ "$status" -eq 1 ]
+  [[ "$output" == *"--preserve-fds 30: fd 3 is not open"* ]]
+  [ ! -e "$HULL_TEST_ROOT/pv" ]
+  run env LISTEN_FDS=2 "$HULL" --root "$HULL_TEST_ROOT" run -d --bundle "$B" pv 3>&- 4>&-
+  [ "$status" -eq 1 ]
+  [[ "$output" == *"LISTEN_FDS 2: fd 3 is not open"* ]]
+  start_sleeper px
+  run "$HULL" --root "$HULL_TEST_ROOT" exec --preserve-fds 5 px true 3>&- 4>&- 5>&- 6>&- 7>&-
+  [ "$status" -eq 1 ]
+  [[ "$output" == *"--preserve-fds 5: fd 3 is not open"* ]]
+  # what the caller holds is fine, and reaches the container
+  run "$HULL" --root "$HULL_TEST_ROOT" exec --preserve-fds 1 px sh -c 'readlink /proc/self/fd/3' 3<"$B/config.json"
+  [ "$status" -eq 0 ]
+  [[ "$output" == *config.json ]]
+}
