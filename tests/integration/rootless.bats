@@ -244,6 +244,19 @@ map_host() {
   [ ! -e "/proc/$tool" ]
 }
 
+@test "rootless slirp4netns through hull run: tap0 with its address and route" {
+  command -v slirp4netns >/dev/null || skip "slirp4netns missing"
+  rl_need_tun
+  b=$(rl_make_bundle slirp)
+  rl_update_config "$b" '.linux.namespaces += [{type: "network"}] |
+    .process.args = ["sh", "-c", "ip -4 -o addr show tap0; ip route | grep ^default"]'
+  rl_hull run --net slirp4netns --bundle "$b" rl-slirp </dev/null >"$BATS_TEST_TMPDIR/out" 2>&1
+  cat "$BATS_TEST_TMPDIR/out"
+  grep -q ' inet 10.0.2.100/24 ' "$BATS_TEST_TMPDIR/out"
+  grep -q '^default via 10.0.2.2 dev tap0' "$BATS_TEST_TMPDIR/out"
+  [ ! -e "$RL_DIR/run/hull/rl-slirp" ]
+}
+
 # Rootless podman runs the runtime as root of a user namespace it made,
 # without --root and with no user namespace in the config.
 @test "root in someone else's user namespace: XDG state, sysfs and devices bound, no cgroup needed" {
