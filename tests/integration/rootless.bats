@@ -221,7 +221,11 @@ map_host() {
   rl_need_tun
   b=$(rl_make_bundle pasta-d)
   rl_update_config "$b" '.linux.namespaces += [{type: "network"}] | .process.args = ["sleep", "600"]'
-  rl_hull run --detach --net pasta --bundle "$b" rl-pasta-d </dev/null >/dev/null 2>&1
+  rc=0
+  rl_hull run --detach --net pasta --bundle "$b" rl-pasta-d </dev/null >/dev/null \
+    2>"$BATS_TEST_TMPDIR/err" || rc=$?
+  cat "$BATS_TEST_TMPDIR/err"
+  [ "$rc" -eq 0 ]
   rl_wait_status rl-pasta-d running
   tool=$(cat "$RL_DIR/run/hull/rl-pasta-d/usernet.pid")
   [[ "$(cat "/proc/$tool/comm")" == pas* ]]
