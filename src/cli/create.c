@@ -17,7 +17,7 @@ static const struct hull_opt *options(void) {
       {"no-new-keyring", 0, HULL_OPT_BOOL, &o.no_new_keyring, NULL,
        "do not create a new session keyring"},
       {"preserve-fds", 0, HULL_OPT_INT, &o.preserve_fds, "N",
-       "pass N extra fds (from 3) to the container"},
+       "pass fds 3..N+2 (all open) to the container"},
       {"net", 0, HULL_OPT_STRING, &o.net_mode, "MODE",
        "network of a new netns: none, veth, pasta or slirp4netns (overrides annotation "
        "run.hull.net; veth options are run.hull.net.* annotations, see `hull features`)"},

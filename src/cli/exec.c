@@ -29,7 +29,7 @@ static const struct hull_opt *options(void) {
       {"no-new-privs", 0, HULL_OPT_BOOL, &no_new_privs, NULL, "set no_new_privs"},
       {"apparmor", 0, HULL_OPT_STRING, &apparmor, "PROFILE", "AppArmor profile"},
       {"process-label", 0, HULL_OPT_STRING, &label, "LABEL", "SELinux label"},
-      {"preserve-fds", 0, HULL_OPT_INT, &preserve_fds, "N", "pass N extra fds (from 3)"},
+      {"preserve-fds", 0, HULL_OPT_INT, &preserve_fds, "N", "pass fds 3..N+2 (all open)"},
       {"cgroup", 0, HULL_OPT_STRING, &cgroup, "PATH", "sub-cgroup of the container to join"},
       {"ignore-paused", 0, HULL_OPT_BOOL, &ignore_paused, NULL, "exec even when paused"},
       {NULL, 0, 0, NULL, NULL, NULL}};
