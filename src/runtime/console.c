@@ -1,5 +1,7 @@
-/* Terminals: a pty from the host's /dev/ptmx, the master sent to the
- * --console-socket (SCM_RIGHTS) or proxied by a foreground run/exec. */
+/* Terminals: for create/run a pty from the host's /dev/ptmx (exec gets one
+ * from the container's own devpts, opened by the shim: init/shim.c), the
+ * master sent to the --console-socket (SCM_RIGHTS) or proxied by a
+ * foreground run/exec. */
 #include "runtime/console.h"
 
 #include <errno.h>
