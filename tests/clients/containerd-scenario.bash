@@ -101,7 +101,7 @@ containerd_teardown_file() {
   # Shims outlive a killed daemon: stop any of ours (they name our socket).
   for id in $(procs_with "$CTR_DIR/"); do kill_pid "$id"; done
   for id in $(mounts_under "$CTR_DIR/" | sort -r); do umount -l "$id"; done
-  remove_cgroups "$CG_PREFIX"
+  remove_cgroups_wait "$CG_PREFIX"
   rm -rf "$CTR_DIR"
   [ -z "${CTR_MADE_RUN:-}" ] || rmdir /run/containerd/s /run/containerd 2>/dev/null || true
 }

@@ -84,6 +84,18 @@ remove_cgroups() {
   done
 }
 
+# remove_cgroups, retried for up to 5 s: a conmon or shim still exiting
+# keeps its cgroup busy for a moment.
+remove_cgroups_wait() {
+  local i
+  for i in $(seq 50); do
+    remove_cgroups "$1"
+    [ -z "$(test_cgroups "$1")" ] && return 0
+    sleep 0.1
+  done
+  return 0
+}
+
 # Mount points under DIR (containerd's overlays, podman's storage).
 mounts_under() {
   findmnt -rn -o TARGET | grep -F "$1" || true

@@ -59,7 +59,7 @@ teardown_file() {
   for p in $(procs_with "$POD_DIR/"); do kill_pid "$p"; done
   for p in $(mounts_under "$POD_DIR/" | sort -r); do umount -l "$p"; done
   # podman leaves conmon's cgroup (<parent>/conmon) behind: ours, remove it
-  remove_cgroups "$CG_PREFIX"
+  remove_cgroups_wait "$CG_PREFIX"
   rm -rf "$POD_DIR"
   [ -z "${POD_MADE_VARLIB:-}" ] || rmdir /var/lib/containers
 }
