@@ -23,6 +23,8 @@ while [ $# -gt 0 ]; do
   esac
 done
 
+# The bundle steps run in other directories: make a relative path absolute.
+case $HULL in /* | "") ;; */*) HULL=$(pwd)/$HULL ;; esac
 [ "$(id -u)" -eq 0 ] || { echo "quickstart: run me as root (containers need it)" >&2; exit 1; }
 top=$(cd "$(dirname "$0")/.." && pwd)
 say() { printf '\n== %s\n' "$*"; }
@@ -61,7 +63,8 @@ cleanup() {
   rm -rf "$work"
 }
 trap cleanup EXIT
-trap 'exit 130' INT TERM
+# A signal (Ctrl-C, a closed pipe as in `| head`) still ends through cleanup.
+trap 'exit 130' INT TERM HUP PIPE
 
 say "making a bundle in $work/bundle"
 bundle=$work/bundle
