@@ -71,3 +71,33 @@ remove_test_cgroups() {
   done
   return 0
 }
+
+# bundle_setup: the usual per-test setup: root required, a fresh bundle in
+# $B with a cgroup of its own.
+bundle_setup() {
+  require_root
+  B=$BATS_TEST_TMPDIR/bundle
+  make_bundle "$B"
+}
+
+# delete_all_containers: deletes (--force) every container of this test's
+# --root; the usual per-test teardown, with remove_test_cgroups.
+delete_all_containers() {
+  local id
+  for id in $(hull list -q 2>/dev/null); do hull delete --force "$id" >/dev/null 2>&1; done
+  return 0
+}
+
+# status_of ID: the status field of hull state.
+status_of() { hull state "$1" | jq -r .status; }
+
+# wait_status ID STATUS: waits (bounded, 5 s) until container ID has STATUS.
+wait_status() {
+  local i
+  for i in $(seq 100); do
+    [ "$(status_of "$1")" = "$2" ] && return 0
+    sleep 0.05
+  done
+  echo "status of $1 is $(status_of "$1"), wanted $2" >&2
+  return 1
+}

@@ -6,11 +6,7 @@ load helpers
 setup_file() { common_setup_file; }
 teardown_file() { common_teardown_file; }
 
-setup() {
-  require_root
-  B=$BATS_TEST_TMPDIR/bundle
-  make_bundle "$B"
-}
+setup() { bundle_setup; }
 
 teardown() {
   local id d
@@ -18,15 +14,6 @@ teardown() {
   remove_test_cgroups "$B"
   for d in "$BATS_TEST_TMPDIR"/many/b*; do [ -d "$d" ] && remove_test_cgroups "$d"; done
   return 0
-}
-
-wait_status() {
-  local i
-  for i in $(seq 100); do
-    [ "$(hull state "$1" | jq -r .status)" = "$2" ] && return 0
-    sleep 0.05
-  done
-  return 1
 }
 
 # hook KIND DIR: a hook writing its stdin to DIR/KIND.json and its name

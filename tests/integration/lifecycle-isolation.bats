@@ -7,15 +7,10 @@ load helpers
 setup_file() { common_setup_file; }
 teardown_file() { common_teardown_file; }
 
-setup() {
-  require_root
-  B=$BATS_TEST_TMPDIR/bundle
-  make_bundle "$B"
-}
+setup() { bundle_setup; }
 
 teardown() {
-  local id
-  for id in $(hull list -q 2>/dev/null); do hull delete --force "$id" >/dev/null 2>&1; done
+  delete_all_containers
   remove_test_cgroups "$B"
   [ -n "${B2:-}" ] && remove_test_cgroups "$B2"
   [ -n "${USERNS_DIR:-}" ] && rm -rf "$USERNS_DIR"

@@ -6,30 +6,11 @@ load helpers
 setup_file() { common_setup_file; }
 teardown_file() { common_teardown_file; }
 
-setup() {
-  require_root
-  B=$BATS_TEST_TMPDIR/bundle
-  make_bundle "$B"
-}
+setup() { bundle_setup; }
 
 teardown() {
-  local id
-  for id in $(hull list -q 2>/dev/null); do hull delete --force "$id" >/dev/null 2>&1; done
+  delete_all_containers
   remove_test_cgroups "$B"
-}
-
-# status ID -> prints the status field
-status_of() { hull state "$1" | jq -r .status; }
-
-# Waits (bounded) until container $1 has status $2.
-wait_status() {
-  local i
-  for i in $(seq 100); do
-    [ "$(status_of "$1")" = "$2" ] && return 0
-    sleep 0.05
-  done
-  echo "status of $1 is $(status_of "$1"), wanted $2" >&2
-  return 1
 }
 
 @test "create, start, stop: created -> running -> stopped, with the OCI state fields" {
