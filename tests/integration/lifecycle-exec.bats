@@ -211,9 +211,11 @@ JSON
 }
 
 # recv_pidfd NAME [SIGNAL]: starts the --pidfd-socket receiver on $B/NAME.sock
-# writing to $B/NAME.out; its pid in RPID.
+# writing to $B/NAME.out; its pid in RPID. Bounded: if hull never connects
+# (or the process never exits), `wait $RPID` fails the test instead of
+# hanging the suite.
 recv_pidfd() {
-  "$HULL_BUILDDIR/tests/integration/recvpidfd" "$B/$1.sock" ${2:-} >"$B/$1.out" &
+  timeout 60 "$HULL_BUILDDIR/tests/integration/recvpidfd" "$B/$1.sock" ${2:-} >"$B/$1.out" &
   RPID=$!
   for i in $(seq 100); do [ -S "$B/$1.sock" ] && break; sleep 0.05; done
 }
