@@ -67,21 +67,7 @@ union fd_cmsg {
 
 int hull_sync_send_fd(int fd, enum hull_sync_type type, int payload_fd) {
   uint32_t t = (uint32_t)type;
-  struct iovec iov = {.iov_base = &t, .iov_len = 4};
-  union fd_cmsg u;
-  memset(&u, 0, sizeof(u));
-  struct msghdr msg = {.msg_iov = &iov, .msg_iovlen = 1, .msg_control = u.buf,
-                       .msg_controllen = sizeof(u.buf)};
-  struct cmsghdr *c = CMSG_FIRSTHDR(&msg);
-  c->cmsg_level = SOL_SOCKET;
-  c->cmsg_type = SCM_RIGHTS;
-  c->cmsg_len = CMSG_LEN(sizeof(int));
-  memcpy(CMSG_DATA(c), &payload_fd, sizeof(int));
-  ssize_t w;
-  do {
-    w = sendmsg(fd, &msg, MSG_NOSIGNAL);
-  } while (w < 0 && errno == EINTR);
-  return w < 0 ? -1 : 0;
+  return hull_send_with_fd(fd, &t, sizeof(t), payload_fd) < 0 ? -1 : 0;
 }
 
 /* The fd of an SCM_RIGHTS message, -1 if it carries none. */

@@ -40,20 +40,7 @@ int hull_unix_connect(const char *socket_path, const char *flag, struct hull_err
 
 int hull_fd_send(int sock, const char *flag, const char *name, int fd, struct hull_err **err) {
   /* The name rides along as the data, as runc sends it (a file's name). */
-  struct iovec iov = {.iov_base = (void *)name, .iov_len = strlen(name)};
-  union {
-    char buf[CMSG_SPACE(sizeof(int))];
-    struct cmsghdr align;
-  } u;
-  memset(&u, 0, sizeof(u));
-  struct msghdr msg = {.msg_iov = &iov, .msg_iovlen = 1, .msg_control = u.buf,
-                       .msg_controllen = sizeof(u.buf)};
-  struct cmsghdr *c = CMSG_FIRSTHDR(&msg);
-  c->cmsg_level = SOL_SOCKET;
-  c->cmsg_type = SCM_RIGHTS;
-  c->cmsg_len = CMSG_LEN(sizeof(int));
-  memcpy(CMSG_DATA(c), &fd, sizeof(int));
-  if (sendmsg(sock, &msg, MSG_NOSIGNAL) < 0) return hull_err_sys(err, "%s: send", flag);
+  if (hull_send_with_fd(sock, name, strlen(name), fd) < 0) return hull_err_sys(err, "%s: send", flag);
   return 0;
 }
 

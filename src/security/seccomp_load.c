@@ -90,22 +90,7 @@ int hull_seccomp_send_listener(const char *listener_path, int notify_fd, const c
 int hull_seccomp_send_listener_fd(int sock, int notify_fd, const char *state_json,
                                   struct hull_err **err) {
   size_t len = strlen(state_json);
-  struct iovec iov = {.iov_base = (void *)state_json, .iov_len = len};
-  union {
-    char buf[CMSG_SPACE(sizeof(int))];
-    struct cmsghdr align;
-  } u;
-  memset(&u, 0, sizeof(u));
-  struct msghdr msg = {.msg_iov = &iov, .msg_iovlen = 1, .msg_control = u.buf,
-                       .msg_controllen = sizeof(u.buf)};
-  struct cmsghdr *c = CMSG_FIRSTHDR(&msg);
-  c->cmsg_level = SOL_SOCKET;
-  c->cmsg_type = SCM_RIGHTS;
-  c->cmsg_len = CMSG_LEN(sizeof(int));
-  memcpy(CMSG_DATA(c), &notify_fd, sizeof(int));
-  ssize_t n;
-  do n = sendmsg(sock, &msg, MSG_NOSIGNAL);
-  while (n < 0 && errno == EINTR);
+  ssize_t n = hull_send_with_fd(sock, state_json, len, notify_fd);
   if (n < 0) return hull_err_sys(err, "sendmsg of the seccomp listener");
   /* The fd went with the first message; the rest of a long state follows
    * as plain data, as the spec allows. */

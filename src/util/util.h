@@ -56,6 +56,10 @@ static inline int hull_steal_fd(int *fd) {
   return v;
 }
 
+/* sendmsg of LEN bytes of DATA with FD attached (SCM_RIGHTS), retried on
+ * EINTR, never raising SIGPIPE: bytes sent, or -1 with errno. */
+ssize_t hull_send_with_fd(int sock, const void *data, size_t len, int fd);
+
 /* ---- logging ----------------------------------------------------------- */
 enum hull_log_level { HULL_LOG_ERROR, HULL_LOG_WARN, HULL_LOG_INFO, HULL_LOG_DEBUG };
 enum hull_log_format { HULL_LOG_TEXT, HULL_LOG_JSON };
