@@ -7,6 +7,7 @@
 # interface, address, route or nft rule is touched.
 
 load helpers
+load net_helpers
 
 setup_file() { common_setup_file; }
 teardown_file() { common_teardown_file; }
@@ -44,10 +45,6 @@ h() {
   nsenter --net="/run/netns/$HOSTNS" "$HULL" --root "$HULL_TEST_ROOT" "$@"
 }
 
-# hostns CMD...: CMD in the "host" network namespace.
-hostns() {
-  ip netns exec "$HOSTNS" "$@"
-}
 
 # bundle_for DIR NAME [JQ-FILTER]: DIR/config.json from $B's, with its own
 # cgroup and $B's rootfs (read-only, shared).
@@ -90,18 +87,6 @@ leases() {
   ls -A "$HULL_TEST_ROOT/net/leases" 2>/dev/null
 }
 
-# An "outside" namespace linked to the host ns: host 192.0.2.1, outside
-# 192.0.2.2; the outside has no route to the container subnet.
-make_outside() {
-  OUTNS=hullrun-out-$$-$RANDOM
-  ip netns add "$OUTNS"
-  ip netns exec "$OUTNS" ip link set lo up
-  hostns ip link add hup0 type veth peer name out0 netns "$OUTNS"
-  hostns ip addr add 192.0.2.1/24 dev hup0
-  hostns ip link set hup0 up
-  ip netns exec "$OUTNS" ip addr add 192.0.2.2/24 dev out0
-  ip netns exec "$OUTNS" ip link set out0 up
-}
 
 @test "net-run: a new netns has only loopback, up, when no networking is asked for" {
   start lo1
@@ -196,7 +181,7 @@ make_outside() {
 
 @test "net-run: NAT: the container reaches the outside with the host's address as source" {
   command -v nft >/dev/null || skip "nft (nftables) not installed"
-  make_outside
+  make_outside hullrun-out
   update_config "$B" '.annotations = {"run.hull.net.nat": "true"}'
   start nat1 --net veth
   local www=$BATS_TEST_TMPDIR/www
@@ -223,7 +208,7 @@ make_outside() {
 
 @test "net-run: a port forward reaches a listener in the container from the outside" {
   command -v nft >/dev/null || skip "nft (nftables) not installed"
-  make_outside
+  make_outside hullrun-out
   mkdir -p "$B/rootfs/www"
   echo hello-from-container >"$B/rootfs/www/index.html"
   update_config "$B" '.annotations = {"run.hull.net": "veth",
@@ -360,7 +345,7 @@ make_outside() {
   [ ! -e "$HULL_TEST_ROOT/pa0" ]
   # pasta copies the host's addresses and routes: the "host" gets them
   # from its link to the outside namespace
-  make_outside
+  make_outside hullrun-out
   hostns ip route add default via 192.0.2.2 dev hup0
   start pa1 --net pasta
   local ppid

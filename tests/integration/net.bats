@@ -5,6 +5,7 @@
 # outside world for NAT and port forwarding. No host interface is touched.
 
 load helpers
+load net_helpers
 
 DRIVER="$HULL_BUILDDIR/tests/integration/net-driver"
 
@@ -36,10 +37,6 @@ teardown() {
   return 0
 }
 
-# hostns CMD...: runs CMD in the test's "host" namespace.
-hostns() {
-  ip netns exec "$HOSTNS" "$@"
-}
 
 # start_ctr VAR: a process in a new netns (made from the host ns); its pid
 # goes to VAR.
@@ -190,22 +187,10 @@ ctr_ipv4() {
   [ -z "$(hostns ip -o link show type veth)" ]
 }
 
-# An "outside" namespace linked to the host ns: host 192.0.2.1, outside
-# 192.0.2.2; the outside has no route to the container subnet.
-make_outside() {
-  OUTNS=hulltest-out-$$-$RANDOM
-  ip netns add "$OUTNS"
-  ip netns exec "$OUTNS" ip link set lo up
-  hostns ip link add hup0 type veth peer name out0 netns "$OUTNS"
-  hostns ip addr add 192.0.2.1/24 dev hup0
-  hostns ip link set hup0 up
-  ip netns exec "$OUTNS" ip addr add 192.0.2.2/24 dev out0
-  ip netns exec "$OUTNS" ip link set out0 up
-}
 
 @test "net: NAT lets the container reach the outside with the host's address as source" {
   command -v nft >/dev/null || skip "nft (nftables) not installed"
-  make_outside
+  make_outside hulltest-out
   start_ctr a
   net setup nat1 "$a" --net veth --ann run.hull.net.nat=true
   # the outside answers with the source address it sees (a CGI script of
@@ -234,7 +219,7 @@ make_outside() {
 
 @test "net: a port forward reaches a listener in the container from the outside" {
   command -v nft >/dev/null || skip "nft (nftables) not installed"
-  make_outside
+  make_outside hulltest-out
   start_ctr a
   net setup pf1 "$a" --net veth --ann run.hull.net.ports=8080:80/tcp,5353:53/udp
   local www=$BATS_TEST_TMPDIR/www
