@@ -20,7 +20,7 @@ enum hull_sync_type {
   HULL_SYNC_START,        /* parent (run): exec now */
   HULL_SYNC_ERROR,        /* payload: error text */
   HULL_SYNC_PID,          /* payload: decimal pid */
-  HULL_SYNC_PTY,          /* shim (exec): a pty master as SCM_RIGHTS */
+  HULL_SYNC_PTY,          /* shim: the terminal's pty master (SCM_RIGHTS) */
 };
 #define HULL_SYNC_MAX 65536
 
@@ -54,7 +54,7 @@ struct hull_init_args {
   struct hull_rootfs_opts rootfs;
   int sync_fd;
   int fifo_fd;            /* O_PATH fd of exec.fifo; -1: run (wait for START) */
-  int console_fd;         /* pty slave, -1: none */
+  int console_fd;         /* pty slave the shim opened, -1: none */
   int preserve_fds;       /* fds 3..3+n-1 reach the container */
   char **extra_env;       /* LISTEN_FDS/LISTEN_PID, appended to process env */
   const struct hull_seccomp_filter *seccomp;

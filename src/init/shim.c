@@ -16,9 +16,7 @@
 #include <sys/syscall.h>
 #include <sys/sysmacros.h>
 
-#ifndef DEVPTS_SUPER_MAGIC
-#define DEVPTS_SUPER_MAGIC 0x1cd1
-#endif
+#include <linux/magic.h>
 
 /* Joins the namespaces given by path: user first, so the others are
  * joined with the capabilities it grants; pid is joined by the parent. */
@@ -64,33 +62,41 @@ static int setup_console(struct hull_init_args *a, struct hull_err **err) {
   return 0;
 }
 
-/* exec with a terminal: the pty comes from the container's own devpts (as
- * with runc), so the process's tty is a /dev/pts/N that exists in there
- * (tty, ttyname, ps find it) and no pty of the host's devpts gets in. The
- * path is the container's: resolved inside its root and checked to be a
- * devpts ptmx before use. The master goes to the parent, which hands it to
- * --console-socket or proxies it. */
-static int container_pty(struct hull_init_args *a, struct hull_err **err) {
-  _cleanup_close_ int root = open("/", O_PATH | O_DIRECTORY | O_CLOEXEC);
-  if (root < 0) return hull_err_sys(err, "open the container's root");
-  _cleanup_close_ int m =
-      hull_open_in_root(root, "/dev/pts/ptmx", O_RDWR | O_NOCTTY | O_CLOEXEC, 0, err);
-  if (m < 0) return hull_err_prefix(err, "process.terminal: the container's devpts");
-  struct statfs fs;
-  struct stat st;
-  if (fstatfs(m, &fs) < 0 || fstat(m, &st) < 0)
-    return hull_err_sys(err, "process.terminal: stat /dev/pts/ptmx");
-  if (fs.f_type != DEVPTS_SUPER_MAGIC || !S_ISCHR(st.st_mode) || major(st.st_rdev) != 5 ||
-      minor(st.st_rdev) != 2)
-    return hull_err_set(err, 0, "process.terminal: /dev/pts/ptmx in the container is not a devpts ptmx");
-  int unlock = 0;
-  if (ioctl(m, TIOCSPTLCK, &unlock) < 0) return hull_err_sys(err, "process.terminal: unlock pty");
-  int s = ioctl(m, TIOCGPTPEER, O_RDWR | O_NOCTTY | O_CLOEXEC);
-  if (s < 0) return hull_err_sys(err, "process.terminal: open pty peer");
-  a->console_fd = s;
+/* A terminal: the pty comes from the devpts the container sees (as with
+ * runc and crun), opened once that devpts is mounted: for exec at once,
+ * for create between the mounts and pivot_root (root: the rootfs). The
+ * slave is the process's console; the master goes to the parent, which
+ * hands it to --console-socket or relays it (a foreground run or exec). */
+static int container_pty(struct hull_init_args *a, const char *root_path,
+                         struct hull_err **err) {
+  _cleanup_close_ int root = open(root_path, O_PATH | O_DIRECTORY | O_CLOEXEC);
+  if (root < 0) return hull_err_sys(err, "open the container's root %s", root_path);
+  int slave;
+  _cleanup_close_ int m = hull_pty_open_in_root(root, &slave, err);
+  if (m < 0) return -1;
+  a->console_fd = slave;
   if (hull_sync_send_fd(a->sync_fd, HULL_SYNC_PTY, m) < 0)
     return hull_err_sys(err, "sync: send the pty master");
   return 0;
+}
+
+/* Stdio the process could not reopen (/dev/stdout, /proc/self/fd/1) as
+ * another user gets that user as owner, as runc does: the pty made for it
+ * (the devpts's gid= group stays) and anonymous pipes and sockets (what
+ * containerd and podman pass). A host file, fifo or terminal handed over
+ * as stdio is left alone: chowning it would change the host. Failures (an
+ * owner the user namespace does not map) are ignored, as runc ignores them. */
+static void own_stdio(const struct hull_init_args *a) {
+  uid_t uid = a->process->uid;
+  if (a->console_fd >= 0 && fchown(a->console_fd, uid, (gid_t)-1) < 0) { /* best effort */ }
+  for (int i = 0; a->console_fd < 0 && i < 3; i++) {
+    struct stat st;
+    struct statfs fs;
+    if (fstat(i, &st) < 0 || st.st_uid == uid || fstatfs(i, &fs) < 0) continue;
+    if ((fs.f_type == PIPEFS_MAGIC || fs.f_type == SOCKFS_MAGIC) && fchown(i, uid, (gid_t)-1) < 0) {
+      /* best effort */
+    }
+  }
 }
 
 static bool is_dev_null(int fd) {
@@ -148,6 +154,11 @@ static int setup_container(struct hull_init_args *a, const char *state_json,
                            struct hull_err **err) {
   const struct hull_spec *spec = a->spec;
   if (hull_rootfs_prepare(spec, &a->rootfs, err) < 0) return -1;
+  if (a->process->terminal) {
+    if (container_pty(a, a->rootfs.rootfs, err) < 0 ||
+        hull_rootfs_console(spec, &a->rootfs, a->console_fd, err) < 0 || setup_console(a, err) < 0)
+      return -1;
+  }
   if (hull_hooks_run(&spec->hooks, HULL_HOOK_CREATE_CONTAINER, state_json, err) < 0) return -1;
   bool uts = (a->unshare_flags & CLONE_NEWUTS) != 0;
   if (uts && spec->hostname && sethostname(spec->hostname, strlen(spec->hostname)) < 0)
@@ -276,11 +287,12 @@ static int prepare(struct hull_init_args *a, char **state_json, char **exe, char
     if (hull_sync_expect(a->sync_fd, HULL_SYNC_GO2, state_json, "init", err) < 0) return -1;
   }
   prctl(PR_SET_DUMPABLE, 0, 0, 0, 0);
-  if (a->exec && a->process->terminal && a->console_fd < 0 && container_pty(a, err) < 0)
+  if (a->exec && a->process->terminal &&
+      (container_pty(a, "/", err) < 0 || setup_console(a, err) < 0))
     return -1;
-  if (setup_console(a, err) < 0) return -1;
   if (!a->exec && setup_container(a, *state_json, err) < 0) return -1;
   if (reopen_dev_null(err) < 0) return -1;
+  own_stdio(a);
   if (!a->no_new_keyring && !a->exec)
     syscall(SYS_keyctl, 1 /* KEYCTL_JOIN_SESSION_KEYRING */, NULL); /* best effort */
   /* Before seccomp, which may well forbid memfd_create. */

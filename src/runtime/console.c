@@ -1,7 +1,6 @@
-/* Terminals: for create/run a pty from the host's /dev/ptmx (exec gets one
- * from the container's own devpts, opened by the shim: init/shim.c), the
- * master sent to the --console-socket (SCM_RIGHTS) or proxied by a
- * foreground run/exec. */
+/* Terminals: the shim opens the pty in the container's own devpts
+ * (init/shim.c, storage's hull_pty_open_in_root); here its master is sent
+ * to the --console-socket (SCM_RIGHTS) or proxied by a foreground run/exec. */
 #include "runtime/console.h"
 
 #include <errno.h>
@@ -13,18 +12,6 @@
 #include <sys/syscall.h>
 #include <sys/un.h>
 #include <termios.h>
-
-int hull_pty_open(int *master, int *slave, struct hull_err **err) {
-  _cleanup_close_ int m = open("/dev/ptmx", O_RDWR | O_NOCTTY | O_CLOEXEC);
-  if (m < 0) return hull_err_sys(err, "open /dev/ptmx");
-  int unlock = 0;
-  if (ioctl(m, TIOCSPTLCK, &unlock) < 0) return hull_err_sys(err, "unlock pty");
-  int s = ioctl(m, TIOCGPTPEER, O_RDWR | O_NOCTTY | O_CLOEXEC);
-  if (s < 0) return hull_err_sys(err, "open pty peer");
-  *master = hull_steal_fd(&m);
-  *slave = s;
-  return 0;
-}
 
 int hull_unix_connect(const char *socket_path, const char *flag, struct hull_err **err) {
   struct sockaddr_un addr = {.sun_family = AF_UNIX};
@@ -66,9 +53,11 @@ int hull_tty_raw(int fd, struct termios *saved) {
   return tcsetattr(fd, TCSANOW, &t);
 }
 
+/* A terminal that knows no size (0x0: a pty nobody sized, like script's
+ * without a tty) does not override process.consoleSize. */
 void hull_tty_copy_size(int from, int to) {
   struct winsize ws;
-  if (ioctl(from, TIOCGWINSZ, &ws) == 0) ioctl(to, TIOCSWINSZ, &ws);
+  if (ioctl(from, TIOCGWINSZ, &ws) == 0 && (ws.ws_row || ws.ws_col)) ioctl(to, TIOCSWINSZ, &ws);
 }
 
 /* Copies what is readable from in to out; -1 on EOF/error. */

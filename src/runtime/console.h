@@ -6,7 +6,6 @@
 
 #include <termios.h>
 
-int hull_pty_open(int *master, int *slave, struct hull_err **err);
 int hull_console_send(const char *socket_path, int master, struct hull_err **err);
 /* A connected AF_UNIX stream socket (CLOEXEC); errors name flag and path. */
 int hull_unix_connect(const char *socket_path, const char *flag, struct hull_err **err);

@@ -24,7 +24,6 @@ void hull_create_job_free(struct hull_create_job *j) {
   if (j->sync_fd >= 0) close(j->sync_fd);
   if (j->fifo_fd >= 0) close(j->fifo_fd);
   if (j->master >= 0) close(j->master);
-  if (j->slave >= 0) close(j->slave);
   if (j->overlay_fd >= 0) close(j->overlay_fd);
   hull_overlay_cfg_free(&j->overlay_cfg);
   free(j->overlay_dir);
@@ -199,7 +198,6 @@ static int prepare_io(struct hull_create_job *j, struct hull_err **err) {
                         "process.terminal is true: --console-socket is required when detached");
   if (!p->terminal && j->opts->console_socket)
     return hull_err_set(err, 0, "--console-socket given but process.terminal is false");
-  if (p->terminal && hull_pty_open(&j->master, &j->slave, err) < 0) return -1;
   /* Connected now, so a bad socket fails before anything runs. */
   if (j->opts->pidfd_socket &&
       (j->pidfd_sock = hull_unix_connect(j->opts->pidfd_socket, "--pidfd-socket", err)) < 0)
@@ -283,12 +281,12 @@ static int spawn(struct hull_create_job *j, struct hull_err **err) {
     close(sp[0]);
     struct hull_init_args a = {
         .spec = j->spec, .process = &j->spec->process, .sync_fd = sp[1],
-        .fifo_fd = j->fifo_fd, .console_fd = j->slave, .preserve_fds = j->preserve,
+        .fifo_fd = j->fifo_fd, .console_fd = -1, .preserve_fds = j->preserve,
         .extra_env = j->extra_env, .seccomp = j->seccomp, .unshare_flags = j->unshare_flags,
         .new_time_ns = j->new_time, .no_new_keyring = j->opts->no_new_keyring,
         .reaper = j->reaper,
         .dumpable_setup = (j->clone_flags & CLONE_NEWUSER) && geteuid() != 0,
-        .rootfs = {.rootfs = j->rootfs, .no_pivot = j->opts->no_pivot, .console_fd = j->slave,
+        .rootfs = {.rootfs = j->rootfs, .no_pivot = j->opts->no_pivot, .console_fd = -1,
                    .new_userns = (j->clone_flags & CLONE_NEWUSER) || j->ns_fds[HULL_NS_USER] >= 0,
                    .rootless = j->ctx->rootless, .bundle = j->bundle,
                    .overlay = j->overlay_cfg.enabled ? &j->overlay_req : NULL,
@@ -311,6 +309,19 @@ static int spawn(struct hull_create_job *j, struct hull_err **err) {
   if (hull_pid_start_time(pid, &st->start_time) < 0)
     return hull_err_set(err, 0, "the container init (pid %d) died at once", (int)pid);
   return hull_container_save(j->c, err);
+}
+
+/* The shim opens the terminal in the container's devpts once it is
+ * mounted (init/shim.c) and sends the master: it goes to --console-socket,
+ * or stays for a foreground run to relay. */
+static int receive_pty(struct hull_create_job *j, struct hull_err **err) {
+  if (!j->spec->process.terminal) return 0;
+  if (hull_sync_expect_fd(j->sync_fd, HULL_SYNC_PTY, &j->master, "create", err) < 0) return -1;
+  if (j->opts->console_socket == NULL) return 0;
+  if (hull_console_send(j->opts->console_socket, j->master, err) < 0) return -1;
+  close(j->master);
+  j->master = -1;
+  return 0;
 }
 
 /* Parent half of the sync protocol, up to the shim's READY. */
@@ -353,14 +364,7 @@ static int parent_sync(struct hull_create_job *j, struct hull_err **err) {
     if (hull_sync_send(j->sync_fd, HULL_SYNC_GO2, state) < 0)
       return hull_err_sys(err, "sync: send");
   }
-  if (j->master >= 0 && j->opts->console_socket &&
-      hull_console_send(j->opts->console_socket, j->master, err) < 0)
-    return -1;
-  if (j->slave >= 0) {
-    close(j->slave);
-    j->slave = -1;
-  }
-  return hull_sync_expect(j->sync_fd, HULL_SYNC_READY, NULL, "create", err);
+  return receive_pty(j, err) < 0 ? -1 : hull_sync_expect(j->sync_fd, HULL_SYNC_READY, NULL, "create", err);
 }
 
 int hull_pid_file_write(const char *path, pid_t pid, struct hull_err **err) {
@@ -410,6 +414,6 @@ void hull_create_job_init(struct hull_create_job *j, const struct hull_runtime_c
   j->ctx = ctx;
   j->id = id;
   j->opts = opts;
-  j->sync_fd = j->fifo_fd = j->master = j->slave = j->overlay_fd = j->pidfd_sock = -1;
+  j->sync_fd = j->fifo_fd = j->master = j->overlay_fd = j->pidfd_sock = -1;
   for (int i = 0; i < HULL_NS_NTYPES; i++) j->ns_fds[i] = -1;
 }

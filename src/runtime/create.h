@@ -19,7 +19,7 @@ struct hull_create_job {
   struct hull_cgroup_tasks cg_tasks; /* v1: for the shim to join by itself */
   bool joins_itself;
   struct hull_seccomp_filter *seccomp;
-  int sync_fd, fifo_fd, master, slave;
+  int sync_fd, fifo_fd, master; /* master: the terminal's pty, from the shim */
   int pidfd_sock;             /* --pidfd-socket, connected before clone */
   int ns_fds[HULL_NS_NTYPES];
   unsigned long clone_flags, unshare_flags;

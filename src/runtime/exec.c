@@ -21,7 +21,7 @@ struct exec_job {
   struct hull_cgroup *cg;
   struct hull_seccomp_filter *seccomp;
   int ns_fds[HULL_NS_NTYPES];
-  int master, slave, sync_fd, pidfd_sock;
+  int master, sync_fd, pidfd_sock;
   pid_t pid;
   bool joins_itself; /* v1: the shim joined the cgroup by itself */
 };
@@ -30,7 +30,6 @@ static void exec_job_free(struct exec_job *j) {
   for (int i = 0; i < HULL_NS_NTYPES; i++)
     if (j->ns_fds[i] >= 0) close(j->ns_fds[i]);
   if (j->master >= 0) close(j->master);
-  if (j->slave >= 0) close(j->slave);
   if (j->sync_fd >= 0) close(j->sync_fd);
   if (j->pidfd_sock >= 0) close(j->pidfd_sock);
   if (j->seccomp) hull_seccomp_filter_free(j->seccomp);
@@ -119,7 +118,7 @@ static int spawn(struct exec_job *j, const struct hull_exec_opts *o, struct hull
   if (pid == 0) {
     close(sp[0]);
     struct hull_init_args a = {.spec = j->spec, .process = o->process, .sync_fd = sp[1],
-                               .fifo_fd = -1, .console_fd = j->slave,
+                               .fifo_fd = -1, .console_fd = -1,
                                .preserve_fds = o->preserve_fds, .seccomp = j->seccomp,
                                .exec = true, .no_new_keyring = true,
                                .cgroup_tasks_fds = tasks.fds, .cgroup_tasks_paths = tasks.paths,
@@ -158,7 +157,7 @@ int hull_container_exec(const struct hull_runtime_ctx *ctx, const char *id,
                         const struct hull_exec_opts *o, int *exit_code, struct hull_err **err) {
   *exit_code = 0;
   if (hull_preserved_fds_check(o->preserve_fds, "--preserve-fds", err) < 0) return -1;
-  struct exec_job j = {.master = -1, .slave = -1, .sync_fd = -1, .pidfd_sock = -1};
+  struct exec_job j = {.master = -1, .sync_fd = -1, .pidfd_sock = -1};
   for (int i = 0; i < HULL_NS_NTYPES; i++) j.ns_fds[i] = -1;
   int r = -1;
   sigset_t orig;
@@ -173,10 +172,6 @@ int hull_container_exec(const struct hull_runtime_ctx *ctx, const char *id,
       waitpid(j.pid, NULL, 0);
     } else {
       r = 0;
-      if (j.slave >= 0) {
-        close(j.slave);
-        j.slave = -1;
-      }
       if (!o->detach) *exit_code = hull_wait_foreground(j.pid, o->console_socket ? -1 : j.master, false);
     }
   }

@@ -9,8 +9,11 @@
 #include <fcntl.h>
 #include <string.h>
 #include <sys/mount.h>
+#include <sys/ioctl.h>
 #include <sys/stat.h>
+#include <sys/statfs.h>
 #include <sys/sysmacros.h>
+#include <linux/magic.h>
 
 static const struct hull_device default_devices[] = {
     {.path = "/dev/null", .type = 'c', .major = 1, .minor = 3},
@@ -147,7 +150,7 @@ static int clone_console(int console_fd, struct hull_err **err) {
 
 /* /dev/console: a fresh empty file (never what the image put there, a
  * symlink included: CVE-2025-52565) with the pty slave bound over it. */
-static int setup_console(int devfd, int console_fd, bool dev_is_bind, struct hull_err **err) {
+int storage_setup_console(int devfd, int console_fd, bool dev_is_bind, struct hull_err **err) {
   _cleanup_close_ int tree = clone_console(console_fd, err);
   if (tree < 0) return -1;
   /* A /dev bound from the host is the host's: nothing there is removed,
@@ -188,6 +191,35 @@ int storage_setup_dev(int rootfd, const struct hull_spec *spec, const struct hul
         return hull_err_prefix(err, "linux.devices[%zu]", i);
     if (dev_symlinks(devfd, err) < 0) return -1;
   }
-  if (opts->console_fd >= 0 && setup_console(devfd, opts->console_fd, dev_is_bind, err) < 0) return -1;
+  if (opts->console_fd >= 0 && storage_setup_console(devfd, opts->console_fd, dev_is_bind, err) < 0)
+    return -1;
   return 0;
+}
+
+/* The ptmx of the devpts the container sees at /dev/pts, never the
+ * host's: the slave is then a /dev/pts/N that exists in there (tty,
+ * ttyname, ps find it), its owner and mode come from that instance's
+ * mount options (gid=5, mode=0620) and it works in a user namespace. A
+ * config without a devpts there gets an error, as with runc (its open of
+ * /dev/ptmx fails). */
+int hull_pty_open_in_root(int rootfd, int *slave, struct hull_err **err) {
+  _cleanup_close_ int m =
+      hull_open_in_root(rootfd, "/dev/pts/ptmx", O_RDWR | O_NOCTTY | O_CLOEXEC, 0, err);
+  if (m < 0)
+    return hull_err_prefix(err, "process.terminal: no devpts at /dev/pts in the container "
+                                "(mounts need one, as runc's do)");
+  struct statfs fs;
+  struct stat st;
+  if (fstatfs(m, &fs) < 0 || fstat(m, &st) < 0)
+    return hull_err_sys(err, "process.terminal: stat /dev/pts/ptmx");
+  if (fs.f_type != DEVPTS_SUPER_MAGIC || !S_ISCHR(st.st_mode) || major(st.st_rdev) != 5 ||
+      minor(st.st_rdev) != 2)
+    return hull_err_set(err, ENODEV,
+                        "process.terminal: /dev/pts/ptmx in the container is not a devpts ptmx");
+  int unlock = 0;
+  if (ioctl(m, TIOCSPTLCK, &unlock) < 0) return hull_err_sys(err, "process.terminal: unlock pty");
+  int s = ioctl(m, TIOCGPTPEER, O_RDWR | O_NOCTTY | O_CLOEXEC);
+  if (s < 0) return hull_err_sys(err, "process.terminal: open pty peer");
+  *slave = s;
+  return hull_steal_fd(&m);
 }

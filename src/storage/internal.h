@@ -68,6 +68,10 @@ int storage_setattr(int mntfd, bool recursive, uint64_t set, uint64_t clr, uint6
 int storage_setup_dev(int rootfd, const struct hull_spec *spec, const struct hull_rootfs_opts *opts,
                       bool dev_is_bind, struct hull_err **err);
 
+/* /dev/console: a fresh empty file with the pty slave console_fd bound
+ * over it (over the existing node when /dev is bound from the host). */
+int storage_setup_console(int devfd, int console_fd, bool dev_is_bind, struct hull_err **err);
+
 /* maskedPaths and readonlyPaths inside rootfd; nullfd is a verified
  * /dev/null (char 1:3). */
 int storage_mask_paths(int rootfd, char *const *paths, int nullfd, struct hull_err **err);

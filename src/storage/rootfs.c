@@ -102,6 +102,15 @@ int hull_rootfs_prepare(const struct hull_spec *spec, const struct hull_rootfs_o
   return storage_setup_dev(rootfd, spec, opts, dev_is_bind(spec), err);
 }
 
+int hull_rootfs_console(const struct hull_spec *spec, const struct hull_rootfs_opts *opts,
+                        int slave, struct hull_err **err) {
+  _cleanup_close_ int rootfd = open(opts->rootfs, O_PATH | O_DIRECTORY | O_CLOEXEC);
+  if (rootfd < 0) return hull_err_sys(err, "root.path %s", opts->rootfs);
+  _cleanup_close_ int devfd = storage_ensure_in_root(rootfd, "/dev", true, true, err);
+  if (devfd < 0) return -1;
+  return storage_setup_console(devfd, slave, dev_is_bind(spec), err);
+}
+
 /* The host's /dev/null, checked to be char 1:3, for maskedPaths. */
 static int open_null(struct hull_err **err) {
   _cleanup_close_ int fd = open("/dev/null", O_PATH | O_NOFOLLOW | O_CLOEXEC);

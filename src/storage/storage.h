@@ -91,6 +91,18 @@ int hull_overlay_remove(const char *state_dir, const char *id, const char *value
 int hull_rootfs_prepare(const struct hull_spec *spec, const struct hull_rootfs_opts *opts,
                         struct hull_err **err);
 
+/* A pty of the devpts the container sees at /dev/pts (its own instance,
+ * as runc and crun use): /dev/pts/ptmx resolved inside rootfd (the
+ * container's root: the rootfs dir before pivot_root, "/" after), checked
+ * to be a devpts ptmx. Returns the master, *slave the peer (both
+ * O_CLOEXEC). No devpts there: an error naming process.terminal. */
+int hull_pty_open_in_root(int rootfd, int *slave, struct hull_err **err);
+
+/* Between phase 1 and 2: the pty slave bound over /dev/console of the
+ * prepared rootfs (a fresh empty file, never what the image has there). */
+int hull_rootfs_console(const struct hull_spec *spec, const struct hull_rootfs_opts *opts,
+                        int slave, struct hull_err **err);
+
 /* Phase 2, after createContainer hooks: pivot_root (or move + chroot),
  * detach the old root, maskedPaths, readonlyPaths, root.readonly.
  * On return the process's root and cwd are the container's "/". */
