@@ -1,0 +1,57 @@
+/* Shared by the test receivers of --console-socket (recvtty) and
+ * --pidfd-socket (recvpidfd): listen on a unix socket path, accept one
+ * connection and take the one fd it sends over SCM_RIGHTS. */
+#ifndef HULL_TEST_RECVFD_H
+#define HULL_TEST_RECVFD_H
+
+#include <stdio.h>
+#include <string.h>
+#include <sys/socket.h>
+#include <sys/un.h>
+#include <unistd.h>
+
+/* Accepts one connection on PATH (a stale socket file is replaced) and
+ * returns the fd it carries; the message's data goes to DATA (LEN bytes,
+ * NUL-terminated) when DATA is given. Errors are printed prefixed by WHO;
+ * -1 then. */
+static inline int recvfd_one(const char *path, const char *who, char *data, size_t len) {
+  struct sockaddr_un addr = {.sun_family = AF_UNIX};
+  if (strlen(path) >= sizeof(addr.sun_path)) {
+    fprintf(stderr, "%s: socket path too long: %s\n", who, path);
+    return -1;
+  }
+  strcpy(addr.sun_path, path);
+  int s = socket(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0);
+  unlink(path);
+  if (s < 0 || bind(s, (struct sockaddr *)&addr, sizeof(addr)) < 0 || listen(s, 1) < 0) {
+    fprintf(stderr, "%s: listen on %s: %m\n", who, path);
+    return -1;
+  }
+  int conn = accept4(s, NULL, NULL, SOCK_CLOEXEC);
+  close(s);
+  if (conn < 0) {
+    fprintf(stderr, "%s: accept: %m\n", who);
+    return -1;
+  }
+  char sink[64];
+  struct iovec iov = {.iov_base = data ? data : sink, .iov_len = data ? len - 1 : sizeof(sink)};
+  union {
+    char buf[CMSG_SPACE(sizeof(int))];
+    struct cmsghdr align;
+  } u;
+  struct msghdr msg = {.msg_iov = &iov, .msg_iovlen = 1, .msg_control = u.buf,
+                       .msg_controllen = sizeof(u.buf)};
+  ssize_t n = recvmsg(conn, &msg, 0);
+  close(conn);
+  struct cmsghdr *c = n < 0 ? NULL : CMSG_FIRSTHDR(&msg);
+  if (c == NULL || c->cmsg_level != SOL_SOCKET || c->cmsg_type != SCM_RIGHTS) {
+    fprintf(stderr, "%s: no fd received\n", who);
+    return -1;
+  }
+  if (data) data[n] = '\0';
+  int fd;
+  memcpy(&fd, CMSG_DATA(c), sizeof(int));
+  return fd;
+}
+
+#endif
