@@ -271,6 +271,13 @@ static int spawn(struct hull_create_job *j, struct hull_err **err) {
     ca.flags |= CLONE_INTO_CGROUP;
     ca.cgroup = (uint64_t)cgfd;
   }
+  /* Asked before the clone: in the child, geteuid() answers through the
+   * new user namespace, 0 once the parent has written the uid map and the
+   * overflow id before. Read there, an unprivileged create that lost the
+   * race took the shim for privileged and made it non-dumpable at once:
+   * the parent's open of its gid_map, or pasta's of its ns/user, then
+   * failed with EACCES. */
+  bool dumpable_setup = (j->clone_flags & CLONE_NEWUSER) && geteuid() != 0;
   pid_t pid = (pid_t)syscall(SYS_clone3, &ca, sizeof(ca));
   if (pid < 0) {
     close(sp[0]);
@@ -285,7 +292,7 @@ static int spawn(struct hull_create_job *j, struct hull_err **err) {
         .extra_env = j->extra_env, .seccomp = j->seccomp, .unshare_flags = j->unshare_flags,
         .new_time_ns = j->new_time, .no_new_keyring = j->opts->no_new_keyring,
         .reaper = j->reaper,
-        .dumpable_setup = (j->clone_flags & CLONE_NEWUSER) && geteuid() != 0,
+        .dumpable_setup = dumpable_setup,
         .rootfs = {.rootfs = j->rootfs, .no_pivot = j->opts->no_pivot, .console_fd = -1,
                    .new_userns = (j->clone_flags & CLONE_NEWUSER) || j->ns_fds[HULL_NS_USER] >= 0,
                    .rootless = j->ctx->rootless, .bundle = j->bundle,

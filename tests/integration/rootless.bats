@@ -67,6 +67,24 @@ map_host() {
   [ "$(stat -c '%u %g' "$b/rootfs/f")" = "$((us + 999)) $((gs + 1000))" ]
 }
 
+# The user's helpers (newuidmap, pasta) reach /proc/<shim> until the shim
+# has its namespaces set up: it stays dumpable, owned by the user. A
+# createRuntime hook (run by hull, as the user, at that point) opens the
+# shim's ns/user as pasta does. Once the shim mistook itself for privileged
+# when the parent's uid map came first (the gid map's open, or pasta's,
+# then failed with EACCES): a few creates in a row give that race room.
+@test "rootless create: the shim stays reachable by the user's helpers until it runs" {
+  b=$(rl_make_bundle reach)
+  rl_update_config "$b" '.process.args = ["true"] |
+    .hooks.createRuntime = [{path: "/bin/sh", args: ["sh", "-c",
+      "pid=$(sed -n \"s/.*\\\"pid\\\": *\\([0-9]*\\).*/\\1/p\"); [ \"$(stat -c %u /proc/$pid/ns)\" = \"$(id -u)\" ] && exec 3</proc/$pid/ns/user || { echo \"shim $pid: $(stat -c %u /proc/$pid/ns)\" >&2; exit 1; }"]}]'
+  for i in $(seq 10); do
+    rl_hull create --bundle "$b" "rl-reach-$i" </dev/null >/dev/null 2>"$BATS_TEST_TMPDIR/err" ||
+      { cat "$BATS_TEST_TMPDIR/err"; false; }
+    rl_hull delete --force "rl-reach-$i"
+  done
+}
+
 @test "rootless: a mapping the user does not own is a clear error, nothing left behind" {
   command -v newuidmap >/dev/null || skip "newuidmap (uidmap) missing"
   b=$(rl_make_bundle notmine)
