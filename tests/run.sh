@@ -37,6 +37,10 @@ failed_logs() {
 }
 
 sh tests/deps.sh
+# The host as the suite finds it (after deps.sh, whose packages may add
+# users): compared with what it leaves at the end.
+before=$(mktemp /tmp/hull-leftovers.XXXXXX)
+sh tests/leftovers.sh snapshot "$before"
 ./autogen.sh >/dev/null 2>&1
 mkdir -p build
 cd build
@@ -46,6 +50,14 @@ status=0
 clang_static_build || status=$?
 make -s -j"$(nproc)" check >check.out 2>&1 || status=$?
 grep -E '^(PASS|FAIL|SKIP|ERROR|XPASS|XFAIL):' check.out || true
+# Tests remove their containers' cgroups; the shared /hull-test parents
+# (and the test user, when this run made it) go here, once nothing runs.
+# Anything else new on the host is a test's leftover: a failure.
+sh "$top/tests/leftovers.sh" clean "$before"
+if sh "$top/tests/leftovers.sh" check "$before" >leftovers.log 2>&1; then r=PASS; else r=FAIL; status=1; fi
+rm -f "$before"
+echo ":test-result: $r" >leftovers.trs
+echo "$r: leftovers (the host as the suite found it)"
 if [ "$status" -ne 0 ]; then
   echo "---- logs of failed tests ----"
   failed_logs . "$top/build-clang"
