@@ -57,7 +57,11 @@ enum hull_net_kind { HULL_NET_NONE, HULL_NET_VETH, HULL_NET_PASTA, HULL_NET_SLIR
 struct hull_net_port {
   uint16_t host_port, container_port;
   uint8_t proto;        /* IPPROTO_TCP or IPPROTO_UDP */
+  bool has_host_ip;     /* only traffic to host_ip; else any local address */
+  struct hull_ip host_ip;
 };
+/* Ranges are expanded to one entry per port: bounds the nft batch. */
+#define HULL_NET_MAX_PORTS 1024u
 
 struct hull_net_opts {
   enum hull_net_kind kind;
@@ -87,6 +91,7 @@ int hull_net_opts_parse(const struct hull_spec *spec, const char *mode,
                         struct hull_net_opts *out, struct hull_err **err);
 void hull_net_opts_free(struct hull_net_opts *o);
 int hull_net_parse_mac(const char *s, uint8_t mac[6]);
+/* ports.c: run.hull.net.ports, ranges expanded, errors name the item. */
 int hull_net_parse_ports(const char *s, struct hull_net_port **out, size_t *n,
                          struct hull_err **err);
 bool hull_net_ifname_valid(const char *s);

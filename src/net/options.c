@@ -40,53 +40,6 @@ int hull_net_parse_mac(const char *s, uint8_t mac[6]) {
   return 0;
 }
 
-static int parse_port_num(const char *s, uint16_t *out) {
-  uint64_t v;
-  if (hull_parse_uint64(s, &v) < 0 || v == 0 || v > 65535) return -1;
-  *out = (uint16_t)v;
-  return 0;
-}
-
-/* One "8080:80/tcp" item (proto defaults to tcp). */
-static int parse_port(const char *item, struct hull_net_port *p) {
-  _cleanup_free_ char *s = hull_xstrdup(item);
-  p->proto = IPPROTO_TCP;
-  char *slash = strchr(s, '/');
-  if (slash != NULL) {
-    *slash = '\0';
-    if (strcmp(slash + 1, "tcp") == 0) p->proto = IPPROTO_TCP;
-    else if (strcmp(slash + 1, "udp") == 0) p->proto = IPPROTO_UDP;
-    else return -1;
-  }
-  char *colon = strchr(s, ':');
-  if (colon == NULL) return -1;
-  *colon = '\0';
-  if (parse_port_num(s, &p->host_port) < 0) return -1;
-  return parse_port_num(colon + 1, &p->container_port);
-}
-
-int hull_net_parse_ports(const char *s, struct hull_net_port **out, size_t *n,
-                         struct hull_err **err) {
-  _cleanup_free_ char *copy = hull_xstrdup(s);
-  _cleanup_free_ struct hull_net_port *ports = NULL;
-  size_t count = 0;
-  char *save = NULL;
-  for (char *tok = strtok_r(copy, ",", &save); tok; tok = strtok_r(NULL, ",", &save)) {
-    ports = hull_xrealloc(ports, (count + 1) * sizeof(*ports));
-    if (parse_port(tok, &ports[count]) < 0)
-      return hull_err_set(err, EINVAL, ANN ".ports: bad item \"%s\": expected "
-                          "HOSTPORT:CONTAINERPORT[/tcp|/udp] with ports 1-65535", tok);
-    for (size_t i = 0; i < count; i++)
-      if (ports[i].host_port == ports[count].host_port && ports[i].proto == ports[count].proto)
-        return hull_err_set(err, EINVAL, ANN ".ports: host port %u given twice", ports[i].host_port);
-    count++;
-  }
-  if (count == 0) return hull_err_set(err, EINVAL, ANN ".ports: empty list");
-  *out = hull_steal_ptr(&ports);
-  *n = count;
-  return 0;
-}
-
 static int parse_bool(const char *key, const char *v, bool *out, struct hull_err **err) {
   if (strcmp(v, "true") == 0) *out = true;
   else if (strcmp(v, "false") == 0) *out = false;
@@ -200,6 +153,13 @@ static int parse_veth(const struct hull_spec *spec, struct hull_net_opts *o, str
   if ((v = hull_net_annotation(spec, ANN ".ports")) != NULL &&
       hull_net_parse_ports(v, &o->ports, &o->n_ports, err) < 0)
     return -1;
+  for (size_t i = 0; i < o->n_ports; i++)
+    if (o->ports[i].has_host_ip && o->ports[i].host_ip.family == AF_INET6 && !o->ipv6) {
+      char ip[HULL_IP_STRLEN];
+      hull_ip_format(&o->ports[i].host_ip, ip, sizeof(ip));
+      return hull_err_set(err, EINVAL, ANN ".ports: host IP %s is IPv6: needs "
+                          ANN ".ipv6 (the container has no IPv6 address)", ip);
+    }
   if ((v = hull_net_annotation(spec, ANN ".nat")) != NULL &&
       parse_bool(ANN ".nat", v, &o->nat, err) < 0)
     return -1;
@@ -304,8 +264,10 @@ const char *const *hull_net_annotation_docs(void) {
       ANN ".mac", "veth: MAC address of the container's eth0",
       ANN ".dns", "comma-separated nameservers written to an /etc/resolv.conf bound "
                   "over the image's",
-      ANN ".ports", "veth: forwards HOSTPORT:CONTAINERPORT[/tcp|/udp],... (nftables DNAT)",
-      ANN ".nat", "veth: true masquerades the container's traffic leaving the host",
+      ANN ".ports", "veth: forwards [HOSTIP:]HOSTPORT[-END]:CONTAINERPORT[-END][/tcp|/udp],... "
+                    "(IPv6 host IP in brackets) for IPv4 and, with ipv6, IPv6 (nftables DNAT); "
+                    "also from containers on the bridge and the host's 127.0.0.1",
+      ANN ".nat", "veth: true masquerades the container's IPv4 and IPv6 traffic leaving the host",
       NULL};
   return docs;
 }

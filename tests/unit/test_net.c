@@ -248,7 +248,8 @@ static void test_opts_errors(void **state) {
   BAD("run.hull.net.ports", "0:80", "run.hull.net.ports:");
   BAD("run.hull.net.ports", "70000:80", "run.hull.net.ports:");
   BAD("run.hull.net.ports", "80:80/sctp", "run.hull.net.ports:");
-  BAD("run.hull.net.ports", "80:80,80:81", "host port 80 given twice");
+  BAD("run.hull.net.ports", "80:80,80:81", "host port 80/tcp given twice");
+  BAD("run.hull.net.ports", "[fd00::7]:80:80", "run.hull.net.ports: host IP fd00::7 is IPv6: needs run.hull.net.ipv6");
   BAD("run.hull.net.nat", "yes", "run.hull.net.nat: expected true or false");
   const char *const stray[] = {"run.hull.net.nat", "true", NULL};
   expect_error(stray, "run.hull.net.nat: only valid with run.hull.net=veth");
@@ -285,6 +286,88 @@ static void test_host_ifname_resolv(void **state) {
   char *text = hull_net_resolv_conf(dns, 2);
   assert_non_null(strstr(text, "\nnameserver 9.9.9.9\nnameserver 2620:fe::fe\n"));
   free(text);
+}
+
+/* ---- run.hull.net.ports ---------------------------------------------------- */
+
+static void ports_ok(const char *list, size_t want_n, struct hull_net_port **out) {
+  struct hull_err *err = NULL;
+  size_t n = 0;
+  *out = NULL;
+  int rc = hull_net_parse_ports(list, out, &n, &err);
+  if (rc != 0) fail_msg("%s: %s", list, err->msg);
+  assert_int_equal(n, want_n);
+}
+
+static void ports_bad(const char *list, const char *want) {
+  struct hull_err *err = NULL;
+  struct hull_net_port *p = NULL;
+  size_t n = 0;
+  assert_int_equal(hull_net_parse_ports(list, &p, &n, &err), -1);
+  assert_null(p);
+  assert_non_null(err);
+  if (strstr(err->msg, want) == NULL) fail_msg("%s: got \"%s\", want \"%s\"", list, err->msg, want);
+  hull_err_free(&err);
+}
+
+static void test_ports_parse(void **state) {
+  struct hull_net_port *p;
+  char s[HULL_IP_STRLEN];
+  ports_ok("8080:80", 1, &p);
+  assert_int_equal(p[0].proto, IPPROTO_TCP);
+  assert_false(p[0].has_host_ip);
+  free(p);
+  /* ranges expand one to one, per protocol */
+  ports_ok("9000-9002:7000-7002/udp,9000:80/tcp", 4, &p);
+  for (int i = 0; i < 3; i++) {
+    assert_int_equal(p[i].host_port, 9000 + i);
+    assert_int_equal(p[i].container_port, 7000 + i);
+    assert_int_equal(p[i].proto, IPPROTO_UDP);
+  }
+  assert_int_equal(p[3].proto, IPPROTO_TCP);
+  free(p);
+  /* host IPs: IPv4, IPv6 in brackets; the same port on two IPs is fine */
+  ports_ok("127.0.0.1:8080:80,[fd00::5]:8080:80/tcp,192.0.2.1:8080:80", 3, &p);
+  assert_true(p[0].has_host_ip);
+  fmt(&p[0].host_ip, s);
+  assert_string_equal(s, "127.0.0.1");
+  assert_int_equal(p[1].host_ip.family, AF_INET6);
+  fmt(&p[1].host_ip, s);
+  assert_string_equal(s, "fd00::5");
+  assert_int_equal(p[1].container_port, 80);
+  free(p);
+  ports_ok("65535:1", 1, &p);
+  free(p);
+  ports_ok("1-1024:1-1024", 1024, &p);
+  free(p);
+}
+
+static void test_ports_errors(void **state) {
+  ports_bad("8080", "bad item \"8080\": expected [HOSTIP:]HOSTPORT");
+  ports_bad("0:80", "\"0:80\": host port must be 1-65535");
+  ports_bad("80:70000", "\"80:70000\": container port must be 1-65535");
+  ports_bad("80:x", "container port must be");
+  ports_bad("80:80/sctp", "protocol \"sctp\" is not tcp or udp");
+  ports_bad("80:80/", "protocol \"\" is not tcp or udp");
+  ports_bad("80:80,80:81", "host port 80/tcp given twice");
+  ports_bad("127.0.0.1:80:80,80:81", "host port 80/tcp given twice");
+}
+
+static void test_ports_errors2(void **state) {
+  ports_bad("9000-9002:80", "the host range has 3 ports, the container range 1");
+  ports_bad("9002-9000:80-82", "host range 9002-9000 ends before it starts");
+  ports_bad("9000-:80", "host ports must be 1-65535");
+  ports_bad("9000-9001:80-81,9001:90", "host port 9001/tcp given twice");
+  ports_bad("1.2.3:80:80", "host IP \"1.2.3\" is not an IP address");
+  ports_bad("fd00::1:80:80", "(IPv6 goes in brackets)");
+  ports_bad("[fd00::1:80:80", "expected [IPv6]:HOSTPORT");
+  ports_bad("[nope]:80:80", "host IP \"nope\"");
+  ports_bad("0.0.0.0:80:80", "leave out the host IP");
+  ports_bad("[::]:80:80", "leave out the host IP");
+  ports_bad("[::1]:80:80", "::1 cannot be forwarded");
+  ports_bad("1-1024:1-1024,2000:80", "more than 1024 ports");
+  ports_bad("192.0.2.1:1:2:3", "bad item \"192.0.2.1:1:2:3\": expected [HOSTIP:]HOSTPORT");
+  ports_bad(",", "empty list");
 }
 
 /* ---- netlink messages ------------------------------------------------------ */
@@ -505,6 +588,9 @@ int main(void) {
       cmocka_unit_test(test_opts_defaults),
       cmocka_unit_test(test_opts_full),
       cmocka_unit_test(test_opts_errors),
+      cmocka_unit_test(test_ports_parse),
+      cmocka_unit_test(test_ports_errors),
+      cmocka_unit_test(test_ports_errors2),
       cmocka_unit_test(test_opts_mode_override),
       cmocka_unit_test(test_host_ifname_resolv),
       cmocka_unit_test(test_nl_veth),
