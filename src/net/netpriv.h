@@ -127,6 +127,10 @@ struct nlmsghdr *hull_nl_veth_new(void *buf, uint32_t seq, const char *name,
                                   unsigned mtu, const uint8_t *peer_mac);
 struct nlmsghdr *hull_nl_bridge_new(void *buf, uint32_t seq, const char *name,
                                     unsigned mtu);
+/* Bridge port flag: hairpin mode on (frames may leave by the port they came
+ * in on: a container reaching itself through a DNATed host port when
+ * br_netfilter runs bridged traffic through the IP hooks). */
+struct nlmsghdr *hull_nl_brport_hairpin(void *buf, uint32_t seq, int ifindex);
 struct nlmsghdr *hull_nl_link_del(void *buf, uint32_t seq, const char *name);
 struct nlmsghdr *hull_nl_link_get(void *buf, uint32_t seq, const char *name);
 struct nlmsghdr *hull_nl_addr_new(void *buf, uint32_t seq, int ifindex,
@@ -176,14 +180,22 @@ uint64_t hull_lease_pick(uint64_t first, uint64_t last,
 int hull_lease_take(const char *root, const char *id, const struct hull_prefix *p,
                     const struct hull_ip *gateway, const struct hull_ip *want,
                     struct hull_ip *out, struct hull_err **err);
+/* flock on <root>/net/lock (made when missing): the fd, or -1. Serialises
+ * the nft set-up and teardown of a state root's containers. */
+int hull_net_lock(const char *root, struct hull_err **err);
 /* Removes every lease held by id. */
 int hull_lease_release(const char *root, const char *id, struct hull_err **err);
 
 /* ---- nftables (nft.c) -------------------------------------------------- */
-/* Per-container table "hull-<hash>" (family ip): masquerade for the
- * container address and DNAT for its ports. */
+/* Per-container table "hull-<hash>" (family inet): masquerade for the
+ * container's addresses, DNAT for its ports (IPv4, and IPv6 when addr6 is
+ * not NULL), hairpin and 127.0.0.1 forwards; see nft.c. Callers hold the
+ * net lock (route_localnet on the bridge is shared by its containers). */
 int hull_nft_setup(const char *id, const struct hull_net_opts *o,
-                   const struct hull_ip *addr, struct hull_err **err);
+                   const struct hull_ip *addr, const struct hull_ip *addr6,
+                   struct hull_err **err);
+/* Deletes the table; switches route_localnet off the bridge when no other
+ * container's table still guards it. */
 int hull_nft_teardown(const char *id, struct hull_err **err);
 
 /* ---- user-mode networking (usernet.c) ----------------------------------- */

@@ -76,6 +76,16 @@ struct nlmsghdr *hull_nl_bridge_new(void *buf, uint32_t seq, const char *name, u
   return nlh;
 }
 
+struct nlmsghdr *hull_nl_brport_hairpin(void *buf, uint32_t seq, int ifindex) {
+  struct nlmsghdr *nlh = start(buf, seq, RTM_SETLINK, 0);
+  struct ifinfomsg *ifi = put_ifinfo(nlh, ifindex);
+  ifi->ifi_family = AF_BRIDGE; /* the bridge's own port attributes */
+  struct nlattr *info = mnl_attr_nest_start(nlh, IFLA_PROTINFO);
+  mnl_attr_put_u8(nlh, IFLA_BRPORT_MODE, 1);
+  mnl_attr_nest_end(nlh, info);
+  return nlh;
+}
+
 struct nlmsghdr *hull_nl_link_del(void *buf, uint32_t seq, const char *name) {
   struct nlmsghdr *nlh = start(buf, seq, RTM_DELLINK, 0);
   put_ifinfo(nlh, 0);

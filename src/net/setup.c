@@ -100,6 +100,25 @@ static int config_eth0(struct hull_rtnl *cont, const struct hull_net_opts *o,
   return 0;
 }
 
+/* Port forwards from a container to itself through the host's address
+ * come back in by the port they left (see hull_nl_brport_hairpin). */
+static int hairpin(struct hull_rtnl *host, const char *hname, struct hull_err **err) {
+  char buf[HULL_NL_BUFSIZE];
+  int index = hull_rtnl_ifindex(host, hname, err);
+  if (index <= 0) return -1;
+  if (hull_rtnl_talk(host, hull_nl_brport_hairpin(buf, hull_rtnl_seq(host), index), err) < 0)
+    return hull_err_prefix(err, "hairpin mode on bridge port %s", hname);
+  return 0;
+}
+
+static int nft_setup(const struct hull_net_opts *o, const struct hull_net_ctx *ctx,
+                     const struct hull_ip *v4, const struct hull_ip *v6,
+                     struct hull_err **err) {
+  _cleanup_close_ int lock = hull_net_lock(ctx->state_root, err);
+  if (lock < 0) return -1;
+  return hull_nft_setup(ctx->id, o, v4, v6, err);
+}
+
 static int setup_veth(const struct hull_net_opts *o, const struct hull_net_ctx *ctx,
                       struct hull_rtnl *host, struct hull_rtnl *cont, int nsfd,
                       struct hull_err **err) {
@@ -116,8 +135,9 @@ static int setup_veth(const struct hull_net_opts *o, const struct hull_net_ctx *
   struct hull_nl_link l = {.name = hname, .up = true, .master = br, .netns_fd = -1};
   if (hull_rtnl_talk(host, hull_nl_link_set(buf, hull_rtnl_seq(host), &l), err) < 0)
     return hull_err_prefix(err, "attach %s to bridge %s", hname, o->bridge);
+  if (o->n_ports > 0 && hairpin(host, hname, err) < 0) return -1;
   if (config_eth0(cont, o, &v4, o->ipv6 ? &v6 : NULL, err) < 0) return -1;
-  if ((o->nat || o->n_ports > 0) && hull_nft_setup(ctx->id, o, &v4, err) < 0) return -1;
+  if (o->nat || o->n_ports > 0) return nft_setup(o, ctx, &v4, o->ipv6 ? &v6 : NULL, err);
   return 0;
 }
 

@@ -226,9 +226,9 @@ leases() {
   out=$(printf 'GET /index.html HTTP/1.0\r\n\r\n' | hostns busybox nc -w 3 192.0.2.1 8080)
   [[ "$out" == *"HTTP/1.1 200 OK"*hello-from-container* ]]
   run hostns nft list ruleset
-  [[ "$output" == *"tcp dport 8080 dnat to 10.213.0.2:80"* ]]
+  [[ "$output" == *"tcp dport 8080 dnat ip to 10.213.0.2:80"* ]]
   [[ "$output" == *"type nat hook output priority -100"* ]]
-  [[ "$output" == *"udp dport 5353 dnat to 10.213.0.2:53"* ]]
+  [[ "$output" == *"udp dport 5353 dnat ip to 10.213.0.2:53"* ]]
   h delete --force pf1
   [ -z "$(hostns nft list tables)" ]
   [ -z "$(host_veths)" ]
