@@ -5,10 +5,10 @@
  *     nat:   ip saddr ADDR oifname != BR masquerade (and ip6 saddr ADDR6)
  *     ports: ip saddr 127.0.0.0/8 oifname BR ip daddr ADDR masquerade
  *              (the host's 127.0.0.1:PORT: the container answers the bridge)
- *            iifname BR oifname BR ip daddr ADDR ct status dnat masquerade
+ *            oifname BR ip saddr SUBNET ip daddr ADDR ct status dnat masquerade
  *              (hairpin: a container on the bridge to HOSTADDR:PORT; the
  *              reply must come back through the host to be un-NATed; and
- *              the same for ip6)
+ *              the same for ip6; clients from elsewhere keep their address)
  *   chain pre  (nat, prerouting -100): [fib daddr type local | ip daddr
  *              HOSTIP] PROTO dport HOST dnat ip to ADDR:PORT, one per port
  *              and family (ip6 to ADDR6 when the container has IPv6)
@@ -153,6 +153,24 @@ static void add_addr(struct nftnl_rule *r, const struct hull_ip *ip, bool src, u
   add_cmp(r, op, ip->a, (uint32_t)hull_ip_bytes(ip->family));
 }
 
+/* ip saddr/daddr (or ip6) inside the prefix (network address, host bits
+ * clear): masked, then compared. */
+static void add_prefix(struct nftnl_rule *r, const struct hull_prefix *p, bool src) {
+  uint32_t n = (uint32_t)hull_ip_bytes(p->ip.family);
+  bool v6 = p->ip.family == AF_INET6;
+  add_payload(r, NFT_PAYLOAD_NETWORK_HEADER, v6 ? (src ? 8 : 24) : (src ? 12 : 16), n);
+  uint8_t mask[16] = {0}, zero[16] = {0};
+  for (unsigned i = 0; i < p->len; i++) mask[i / 8] |= (uint8_t)(0x80 >> (i % 8));
+  struct nftnl_expr *e = nftnl_expr_alloc("bitwise");
+  nftnl_expr_set_u32(e, NFTNL_EXPR_BITWISE_SREG, NFT_REG_1);
+  nftnl_expr_set_u32(e, NFTNL_EXPR_BITWISE_DREG, NFT_REG_1);
+  nftnl_expr_set_u32(e, NFTNL_EXPR_BITWISE_LEN, n);
+  nftnl_expr_set(e, NFTNL_EXPR_BITWISE_MASK, mask, n);
+  nftnl_expr_set(e, NFTNL_EXPR_BITWISE_XOR, zero, n);
+  nftnl_rule_add_expr(r, e);
+  add_cmp(r, NFT_CMP_EQ, p->ip.a, n);
+}
+
 /* ip saddr/daddr 127.0.0.0/8: the first byte is 127. */
 static void add_loopback4(struct nftnl_rule *r, bool src) {
   add_payload(r, NFT_PAYLOAD_NETWORK_HEADER, src ? 12 : 16, 1);
@@ -215,14 +233,17 @@ static void localhost_masq_rule(struct batch *b, const struct hull_ip *addr) {
   rule_msg(b, r, "post");
 }
 
-/* Hairpin: from the bridge, DNATed back onto the bridge to this container.
- * Without it the container would answer the client directly, from an
- * address the client never talked to. */
-static void hairpin_rule(struct batch *b, const struct hull_ip *addr) {
+/* Hairpin: a container of the bridge's subnet, DNATed back onto the bridge
+ * to this container. Without it the server would answer the client
+ * directly, from an address the client never talked to (and to itself
+ * when it is the client). No iifname: with br_netfilter, bridged frames
+ * reach postrouting without an input device. */
+static void hairpin_rule(struct batch *b, const struct hull_prefix *subnet,
+                         const struct hull_ip *addr) {
   struct nftnl_rule *r = nftnl_rule_alloc();
   add_family(r, addr->family);
-  add_ifname(r, b, NFT_META_IIFNAME, NFT_CMP_EQ);
   add_ifname(r, b, NFT_META_OIFNAME, NFT_CMP_EQ);
+  add_prefix(r, subnet, true);
   add_addr(r, addr, false, NFT_CMP_EQ);
   add_ct_dnat(r);
   nftnl_rule_add_expr(r, nftnl_expr_alloc("masq"));
@@ -410,8 +431,8 @@ int hull_nft_setup(const char *id, const struct hull_net_opts *o, const struct h
   if (o->nat) masq_rule(&b, addr);
   if (o->nat && addr6 != NULL) masq_rule(&b, addr6);
   if (localnet) localhost_masq_rule(&b, addr);
-  if (o->n_ports > 0) hairpin_rule(&b, addr);
-  if (o->n_ports > 0 && addr6 != NULL) hairpin_rule(&b, addr6);
+  if (o->n_ports > 0) hairpin_rule(&b, &o->subnet, addr);
+  if (o->n_ports > 0 && addr6 != NULL) hairpin_rule(&b, &o->subnet6, addr6);
   port_rules(&b, o, addr, addr6);
   batch_end(&b);
   int rc = send_batch(&b);

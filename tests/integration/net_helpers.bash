@@ -7,8 +7,9 @@ hostns() {
 }
 
 # make_outside PREFIX: an "outside" namespace ($OUTNS, named PREFIX-<unique>)
-# linked to the host ns: host 192.0.2.1, outside 192.0.2.2; the outside has
-# no route to the container subnet. The caller's teardown deletes $OUTNS.
+# linked to the host ns: host 192.0.2.1 and 2001:db8:1::1, outside 192.0.2.2
+# and 2001:db8:1::2; the outside has no route to the container subnets.
+# The caller's teardown deletes $OUTNS.
 make_outside() {
   OUTNS=$1-$$-$RANDOM
   ip netns add "$OUTNS"
@@ -18,4 +19,6 @@ make_outside() {
   hostns ip link set hup0 up
   ip netns exec "$OUTNS" ip addr add 192.0.2.2/24 dev out0
   ip netns exec "$OUTNS" ip link set out0 up
+  hostns ip addr add 2001:db8:1::1/64 dev hup0 nodad
+  ip netns exec "$OUTNS" ip addr add 2001:db8:1::2/64 dev out0 nodad
 }
