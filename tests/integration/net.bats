@@ -237,7 +237,7 @@ ctr_ipv4() {
   done
   [[ "$out" == *"HTTP/1.1 200 OK"*hello-from-container* ]]
   run hostns nft list ruleset
-  [[ "$output" == *"udp dport 5353 dnat to 10.213.0.2:53"* ]]
+  [[ "$output" == *"udp dport 5353 dnat ip to 10.213.0.2:53"* ]]
   net teardown pf1 "$a" --net veth --ann run.hull.net.ports=8080:80/tcp,5353:53/udp
   [ -z "$(hostns nft list tables)" ]
 }
