@@ -219,15 +219,25 @@ map_host() {
   ! grep -v ' ro' <<<"$output"
 }
 
+# usernet_run TOOL NAME CMD: `hull run --net TOOL` as the user, of a fresh
+# bundle NAME with a network namespace of its own whose process is
+# `sh -c CMD`. Its output goes to $BATS_TEST_TMPDIR/out (a file: pasta is a
+# daemon that would hold bats' pipe) and is shown.
+usernet_run() {
+  local tool=$1 name=$2 cmd=$3 b
+  rl_need_tun
+  b=$(rl_make_bundle "$name")
+  rl_update_config "$b" '.linux.namespaces += [{type: "network"}] |
+    .process.args = ["sh", "-c", $c]' --arg c "$cmd"
+  rl_hull run --net "$tool" --bundle "$b" "rl-$name" </dev/null >"$BATS_TEST_TMPDIR/out" 2>&1
+  local rc=$?
+  cat "$BATS_TEST_TMPDIR/out"
+  return "$rc"
+}
+
 @test "rootless pasta through hull run: address and route inside, pasta gone when run returns" {
   command -v pasta >/dev/null || skip "pasta (passt) missing"
-  rl_need_tun
-  b=$(rl_make_bundle pasta)
-  rl_update_config "$b" '.linux.namespaces += [{type: "network"}] |
-    .process.args = ["sh", "-c", "ip -4 -o addr show scope global; ip route | grep ^default"]'
-  # (into a file: pasta is a daemon that would hold bats' pipe)
-  rl_hull run --net pasta --bundle "$b" rl-pasta </dev/null >"$BATS_TEST_TMPDIR/out" 2>&1
-  cat "$BATS_TEST_TMPDIR/out"
+  usernet_run pasta pasta "ip -4 -o addr show scope global; ip route | grep ^default"
   grep -q ' inet [0-9.]*/[0-9]* ' "$BATS_TEST_TMPDIR/out"
   grep -q '^default via [0-9.]* dev ' "$BATS_TEST_TMPDIR/out"
   [ ! -e "$RL_DIR/run/hull/rl-pasta" ]
@@ -268,12 +278,7 @@ map_host() {
 
 @test "rootless slirp4netns through hull run: tap0 with its address and route" {
   command -v slirp4netns >/dev/null || skip "slirp4netns missing"
-  rl_need_tun
-  b=$(rl_make_bundle slirp)
-  rl_update_config "$b" '.linux.namespaces += [{type: "network"}] |
-    .process.args = ["sh", "-c", "ip -4 -o addr show tap0; ip route | grep ^default"]'
-  rl_hull run --net slirp4netns --bundle "$b" rl-slirp </dev/null >"$BATS_TEST_TMPDIR/out" 2>&1
-  cat "$BATS_TEST_TMPDIR/out"
+  usernet_run slirp4netns slirp "ip -4 -o addr show tap0; ip route | grep ^default"
   grep -q ' inet 10.0.2.100/24 ' "$BATS_TEST_TMPDIR/out"
   grep -q '^default via 10.0.2.2 dev tap0' "$BATS_TEST_TMPDIR/out"
   [ ! -e "$RL_DIR/run/hull/rl-slirp" ]
