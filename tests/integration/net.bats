@@ -195,20 +195,9 @@ ctr_ipv4() {
   net setup nat1 "$a" --net veth --ann run.hull.net.nat=true
   # the outside answers with the source address it sees (a CGI script of
   # busybox httpd gets it as REMOTE_ADDR)
-  local www=$BATS_TEST_TMPDIR/www
-  mkdir -p "$www/cgi-bin"
-  printf '#!/bin/sh\necho "Content-Type: text/plain"\necho\necho "peer=$REMOTE_ADDR"\n' \
-    >"$www/cgi-bin/peer"
-  chmod 755 "$www/cgi-bin/peer"
-  ip netns exec "$OUTNS" busybox httpd -f -p 7000 -h "$www" &
-  PIDS+=($!)
-  local out=
-  for _ in $(seq 1 50); do
-    # (busybox-static's wget crashes in its resolver: plain HTTP over nc)
-    out=$(printf 'GET /cgi-bin/peer HTTP/1.0\r\n\r\n' |
-      in_ctr "$a" busybox nc -w 3 192.0.2.2 7000 2>/dev/null) && [ -n "$out" ] && break
-    sleep 0.1
-  done
+  outside_peer_server
+  local out
+  out=$(http_get /cgi-bin/peer in_ctr "$a" busybox nc -w 3 192.0.2.2 7000)
   [[ "$out" == *"peer=[::ffff:192.0.2.1]"* ]] || [[ "$out" == *"peer=192.0.2.1"* ]]
   run hostns nft list ruleset
   [[ "$output" == *"ip saddr 10.213.0.2 oifname != \"hull0\" masquerade"* ]]
@@ -229,12 +218,8 @@ ctr_ipv4() {
   # so that $! is the server and teardown kills it
   nsenter -t "$a" -n busybox httpd -f -p 80 -h "$www" &
   PIDS+=($!)
-  local out=
-  for _ in $(seq 1 50); do
-    out=$(printf 'GET /index.html HTTP/1.0\r\n\r\n' |
-      ip netns exec "$OUTNS" busybox nc -w 3 192.0.2.1 8080 2>/dev/null) && [ -n "$out" ] && break
-    sleep 0.1
-  done
+  local out
+  out=$(http_get /index.html ip netns exec "$OUTNS" busybox nc -w 3 192.0.2.1 8080)
   [[ "$out" == *"HTTP/1.1 200 OK"*hello-from-container* ]]
   run hostns nft list ruleset
   [[ "$output" == *"udp dport 5353 dnat ip to 10.213.0.2:53"* ]]
