@@ -102,7 +102,7 @@ write_env() {
       echo "$rt: $("${RT_BIN[$rt]}" --version 2>&1 | head -n1) ($("${RT_BIN[$rt]}" --version 2>&1 | grep -m1 '^commit' || true))"
     done
     echo "hull tree: $(git -C "$SRC_DIR" log -1 --format='%h %s' 2>/dev/null || echo unknown); default CFLAGS (-g -O2)"
-    echo "hull-static: ${HULL_BENCH_STATIC_NOTE:-}"
+    echo "link: ${HULL_BENCH_LINK_NOTE:-}"
   } >"$RAW/env"
 }
 
@@ -209,7 +209,7 @@ step_run_overlay() {
 bench_overlay() {
   local rt rts=()
   for rt in $RUNTIMES; do
-    case $rt in hull | hull-static)
+    case $rt in hull | hull-dynamic)
       RT_BIN[$rt+overlay]=${RT_BIN[$rt]}
       rts+=("$rt" "$rt+overlay") ;;
     esac

@@ -13,7 +13,7 @@ README=""
 [ "${2:-}" = --readme ] && README=${3:?--readme needs a file}
 RAW=$OUT/raw
 [ -d "$RAW" ] || { echo "report.sh: no raw data in $RAW" >&2; exit 1; }
-ORDER="hull hull-static crun runc floor"
+ORDER="hull hull-dynamic crun runc floor"
 TMP=$(mktemp -d)
 trap 'rm -rf "$TMP"' EXIT
 
@@ -154,7 +154,7 @@ startup_table() {
 # One color per runtime in every panel.
 color() {
   case $1 in
-    hull) echo '#d62728' ;; hull-static) echo '#ff7f0e' ;; crun) echo '#9467bd' ;;
+    hull) echo '#d62728' ;; hull-dynamic) echo '#ff7f0e' ;; crun) echo '#9467bd' ;;
     runc) echo '#2ca02c' ;; *) echo '#1f77b4' ;;
   esac
 }

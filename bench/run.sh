@@ -9,10 +9,12 @@
 # Options:
 #   -n N          iterations of each sequential benchmark (default 100)
 #   -j P          containers started at once in the parallel benchmark (50)
-#   -r "LIST"     runtimes, among: hull hull-static crun runc (default: all
-#                 that are available; hull-static only when it builds)
+#   -r "LIST"     runtimes, among: hull hull-dynamic crun runc (default: all
+#                 that are available). hull is configure's default build
+#                 (static where the archives are, as on Debian 12),
+#                 hull-dynamic the same tree with --disable-static-binary
 #   --hull PATH   use this hull binary instead of building one from this tree
-#   --hull-static PATH   same for the statically linked hull
+#   --hull-dynamic PATH   same for the dynamically linked hull
 #   --no-install  do not apt-get the tools (runc crun hyperfine gnuplot ...)
 #   --out DIR     where raw data, table and plots go (default bench/results)
 #   --no-readme   do not rewrite the results section of bench/README.md
@@ -20,7 +22,7 @@
 #                 default (the default) or minimal (no netns, no resources)
 #   --profile     measure nothing: strace -c, strace -tt and perf stat of one
 #                 `run` per runtime and bundle, into OUT/profile/summary.md
-#   --overlay     measure only `run /bin/true` of hull (and hull-static) with
+#   --overlay     measure only `run /bin/true` of hull (and hull-dynamic) with
 #                 and without `--overlay` (minimal bundle), alternating; the
 #                 medians and their difference go to OUT/overlay.md
 #
@@ -42,7 +44,7 @@ N=100
 PAR=50
 RUNTIMES=""
 HULL=""
-HULL_STATIC=""
+HULL_DYN=""
 INSTALL=1
 OUT=$BENCH_DIR/results
 README=1
@@ -56,7 +58,7 @@ while [ $# -gt 0 ]; do
     -j) PAR=$2; shift 2 ;;
     -r) RUNTIMES=$2; shift 2 ;;
     --hull) HULL=$2; shift 2 ;;
-    --hull-static) HULL_STATIC=$2; shift 2 ;;
+    --hull-dynamic) HULL_DYN=$2; shift 2 ;;
     --no-install) INSTALL=0; shift ;;
     --out) OUT=$2; shift 2 ;;
     --no-readme) README=0; shift ;;
@@ -113,14 +115,13 @@ build_hull() {
   echo "$dir/hull"
 }
 
-# configure --enable-static-binary finds Debian's libyajl_s.a and links
-# hull's own libmnl calls (src/mnlcompat: Debian has no libmnl.a), so a
-# plain static build works; STATIC_NOTE says how it was linked.
-build_hull_static() {
-  local dir=$CACHE/build-static
-  STATIC_NOTE="configure --enable-static-binary"
-  rm -f "$dir/hull" # relink, so the note tells how this one was linked
-  build_hull "$dir" --enable-static-binary
+# hull as configure builds it by default: static when the archives are
+# there (on Debian 12: libyajl_s.a, and src/mnlcompat for the missing
+# libmnl.a). LINK_NOTE says how it was linked; hull-dynamic is the same
+# tree with --disable-static-binary, for comparison.
+link_of() { if readelf -d "$1" 2>/dev/null | grep -q NEEDED; then echo dynamic; else echo static; fi; }
+build_hull_dynamic() {
+  build_hull "$CACHE/build-dynamic" --disable-static-binary
 }
 
 if [ -z "${HULL_BENCH_INSIDE:-}" ]; then
@@ -133,22 +134,17 @@ if [ -z "${HULL_BENCH_INSIDE:-}" ]; then
   done
   fetch_seccomp_profile "$CACHE/containers-seccomp.json"
   if [ -z "$HULL" ]; then
-    say "building hull (dynamic) in $CACHE/build-dyn"
-    HULL=$(build_hull "$CACHE/build-dyn") ||
+    say "building hull (configure's default) in $CACHE/build-default"
+    HULL=$(build_hull "$CACHE/build-default") ||
       { say "hull does not build from this tree: left out"; HULL=""; }
   fi
-  if [ -z "$HULL_STATIC" ]; then
-    say "building hull (static) in $CACHE/build-static"
-    if build_hull_static >"$CACHE/static-path"; then
-      HULL_STATIC=$(cat "$CACHE/static-path")
-    else
-      say "static hull does not build here: left out"
-      STATIC_NOTE="static hull did not build"
-    fi
+  if [ -z "$HULL_DYN" ]; then
+    say "building hull (--disable-static-binary) in $CACHE/build-dynamic"
+    HULL_DYN=$(build_hull_dynamic) || { say "dynamic hull does not build here: left out"; HULL_DYN=""; }
   fi
   export HULL_BENCH_INSIDE=1 HULL_BENCH_CACHE=$CACHE HULL_BENCH_HULL=$HULL \
-    HULL_BENCH_HULL_STATIC=$HULL_STATIC HULL_BENCH_OUTER_NS \
-    HULL_BENCH_STATIC_NOTE=${STATIC_NOTE:-given with --hull-static}
+    HULL_BENCH_HULL_DYN=$HULL_DYN HULL_BENCH_OUTER_NS \
+    HULL_BENCH_LINK_NOTE="hull: $( [ -n "$HULL" ] && link_of "$HULL"); hull-dynamic: $( [ -n "$HULL_DYN" ] && link_of "$HULL_DYN")"
   HULL_BENCH_OUTER_NS=$(readlink /proc/self/ns/mnt)
   args=(-n "$N" -j "$PAR" --out "$OUT")
   [ -n "$RUNTIMES" ] && args+=(-r "$RUNTIMES")
@@ -165,7 +161,7 @@ case $BENCH_BASE in default | minimal) ;; *) die "--base: default or minimal, no
   die "not in a private mount namespace: refusing to mount anything"
 CACHE=$HULL_BENCH_CACHE
 HULL=$HULL_BENCH_HULL
-HULL_STATIC=$HULL_BENCH_HULL_STATIC
+HULL_DYN=$HULL_BENCH_HULL_DYN
 TICK=$CACHE/tick
 FLOOR=$CACHE/floor
 CGNOTE="cgroup v1 host as seen by every runtime"
@@ -185,12 +181,12 @@ mkdir -p "$RAW" "$WORK/log" "$WORK/state"
 mount -t tmpfs -o size=64m,mode=700 bench-state "$WORK/state"
 
 # rt_cmd RT: the command prefix that runs runtime RT with its private root.
-declare -A RT_BIN=([crun]=crun [runc]=runc [hull]=$HULL [hull-static]=$HULL_STATIC)
+declare -A RT_BIN=([crun]=crun [runc]=runc [hull]=$HULL [hull-dynamic]=$HULL_DYN)
 rt_cmd() { CMD=("${RT_BIN[$1]}" --root "$WORK/state/$1"); }
 
 if [ -z "$RUNTIMES" ]; then
   [ -n "$HULL" ] && RUNTIMES="hull"
-  [ -n "$HULL_STATIC" ] && RUNTIMES="$RUNTIMES hull-static"
+  [ -n "$HULL_DYN" ] && RUNTIMES="$RUNTIMES hull-dynamic"
   RUNTIMES="$RUNTIMES crun runc"
 fi
 for rt in $RUNTIMES; do
