@@ -148,3 +148,158 @@ localnet() { hostns cat /proc/sys/net/ipv4/conf/hull0/route_localnet; }
   h delete --force g1
   [ "$(localnet)" = 0 ]
 }
+
+# udp_server ID PORT...: in the container's network namespace (a host
+# python, the netns is what matters), answers each datagram on each PORT
+# with "port=PORT". Recorded in PIDS.
+udp_server() {
+  local pid
+  pid=$(ctr_pid "$1")
+  shift
+  nsenter -t "$pid" -n python3 -c '
+import select, socket, sys
+socks = []
+for p in sys.argv[1:]:
+    s = socket.socket(socket.AF_INET, socket.SOCK_DGRAM)
+    s.bind(("0.0.0.0", int(p)))
+    socks.append(s)
+while True:
+    for s in select.select(socks, [], [])[0]:
+        data, peer = s.recvfrom(100)
+        s.sendto(b"port=%d" % s.getsockname()[1], peer)
+' "$@" &
+  PIDS+=($!)
+}
+
+# udp_ask NETNS HOST PORT: one datagram, the answer (or nothing in 1 s).
+udp_ask() {
+  ip netns exec "$1" python3 -c '
+import socket, sys
+s = socket.socket(socket.AF_INET, socket.SOCK_DGRAM)
+s.settimeout(1)
+s.sendto(b"hi", (sys.argv[1], int(sys.argv[2])))
+try:
+    print(s.recv(100).decode())
+except socket.timeout:
+    pass
+' "$2" "$3"
+}
+
+@test "net-ports: udp, port ranges mapped one to one, and host IPs" {
+  make_outside hullpt-out
+  update_config "$B" '.annotations = {"run.hull.net": "veth",
+    "run.hull.net.ports": "7000-7002:8000-8002/udp,192.0.2.1:9091:80,127.0.0.1:9090:80/tcp"}
+    | .process.args = ["httpd", "-f", "-p", "80", "-h", "/www"]'
+  start rg
+  udp_server rg 8000 8001 8002
+  local i out
+  for i in 0 1 2; do
+    out=
+    for _ in $(seq 1 30); do
+      out=$(udp_ask "$OUTNS" 192.0.2.1 700$i) && [ -n "$out" ] && break
+    done
+    [ "$out" = "port=800$i" ] || { echo "700$i/udp -> $out"; false; }
+  done
+  # 7000-7002 are udp only
+  no_answer ip netns exec "$OUTNS" busybox nc -w 1 192.0.2.1 7000
+  # 9091 only on 192.0.2.1: not on the bridge address, nor on 127.0.0.1
+  out=$(get ip netns exec "$OUTNS" busybox nc -w 3 192.0.2.1 9091)
+  [[ "$out" == *"HTTP/1.1 200 OK"*hello-from-container* ]]
+  no_answer hostns busybox nc -w 1 10.213.0.1 9091
+  no_answer hostns busybox nc -w 1 127.0.0.1 9091
+  # 9090 only on the host's 127.0.0.1, not from the outside
+  out=$(get hostns busybox nc -w 3 127.0.0.1 9090)
+  [[ "$out" == *"HTTP/1.1 200 OK"*hello-from-container* ]]
+  no_answer ip netns exec "$OUTNS" busybox nc -w 1 192.0.2.1 9090
+  run hostns nft list ruleset
+  [[ "$output" == *"ip daddr 192.0.2.1 tcp dport 9091 dnat ip to 10.213.0.2:80"* ]]
+  [[ "$output" == *"udp dport 7002 dnat ip to 10.213.0.2:8002"* ]]
+  h delete --force rg
+  [ -z "$(hostns nft list tables)" ]
+}
+
+@test "net-ports: bad port specs fail at create naming the item, and leave nothing" {
+  local spec want
+  while IFS='|' read -r spec want; do
+    update_config "$B" '.annotations = {"run.hull.net": "veth", "run.hull.net.ports": $p}' --arg p "$spec"
+    run h create --bundle "$B" bad </dev/null
+    [ "$status" -ne 0 ]
+    [[ "$output" == *"$want"* ]] || { echo "$spec: $output"; false; }
+  done <<'LIST'
+8080-8081:80|run.hull.net.ports: "8080-8081:80": the host range has 2 ports, the container range 1
+80:80/sctp|run.hull.net.ports: "80:80/sctp": protocol "sctp" is not tcp or udp
+80:0|run.hull.net.ports: "80:0": container port must be 1-65535
+fd00::1:80:80|(IPv6 goes in brackets)
+[fd00::1]:80:80|run.hull.net.ports: host IP fd00::1 is IPv6: needs run.hull.net.ipv6
+[::1]:80:80|::1 cannot be forwarded
+80:80,80:81/tcp|run.hull.net.ports: host port 80/tcp given twice
+LIST
+  [ -z "$(hull list -q)" ]
+  [ ! -e "$HULL_TEST_ROOT/bad" ]
+  [ -z "$(host_veths)" ]
+  [ -z "$(hostns nft list tables)" ]
+}
+
+# nothing_left: no veth, nft table, lease, state dir; route_localnet off.
+nothing_left() {
+  [ -z "$(host_veths)" ] || { echo "veths: $(host_veths)"; return 1; }
+  [ -z "$(hostns nft list tables)" ] || { echo "tables: $(hostns nft list tables)"; return 1; }
+  [ -z "$(leases)" ] || { echo "leases: $(leases)"; return 1; }
+  [ -z "$(hull list -q)" ] || { echo "containers: $(hull list -q)"; return 1; }
+  [ "$(localnet)" = 0 ] || { echo "route_localnet still on"; return 1; }
+}
+
+@test "net-ports: delete --force after the container's init died leaves no rules, veth or lease" {
+  update_config "$B" '.annotations = {"run.hull.net": "veth", "run.hull.net.ipv6": "true",
+    "run.hull.net.nat": "true", "run.hull.net.ports": "8080:80,9000-9001:9000-9001/udp"}'
+  start dead1
+  local pid
+  pid=$(ctr_pid dead1)
+  [ "$(localnet)" = 1 ]
+  kill -9 "$pid"
+  wait_status dead1 stopped
+  h delete --force dead1
+  nothing_left
+}
+
+@test "net-ports: hull killed during a createRuntime hook (network made): a later delete cleans it all" {
+  update_config "$B" '.annotations = {"run.hull.net": "veth", "run.hull.net.ipv6": "true",
+    "run.hull.net.nat": "true", "run.hull.net.ports": "8080:80"}
+    | .hooks.createRuntime = [{"path": "/bin/sleep", "args": ["sleep", "60"]}]'
+  nsenter --net="/run/netns/$HOSTNS" "$HULL" --root "$HULL_TEST_ROOT" \
+    create --bundle "$B" crash1 </dev/null >/dev/null 2>&1 &
+  local cpid=$! hook=
+  PIDS+=($cpid)
+  # the hook runs once the network is set up: then everything exists
+  for _ in $(seq 1 100); do
+    hook=$(cat /proc/$cpid/task/*/children 2>/dev/null | tr ' ' '\n' |
+      while read -r c; do
+        [ -n "$c" ] && [ "$(cat /proc/$c/comm 2>/dev/null)" = sleep ] && echo "$c"
+      done || true)
+    [ -n "$hook" ] && break
+    sleep 0.1
+  done
+  [ -n "$hook" ]
+  PIDS+=($hook)
+  [ -n "$(host_veths)" ]
+  [ -n "$(hostns nft list tables)" ]
+  [ "$(leases | wc -l)" -eq 2 ]
+  [ "$(localnet)" = 1 ]
+  local kids
+  kids=$(cat /proc/$cpid/task/*/children)
+  [ "$(echo $kids | wc -w)" -eq 2 ] # the shim and the hook
+  kill -9 "$cpid"
+  wait "$cpid" || true
+  kill -9 "$hook"
+  # a plain delete is enough: the container never got past created
+  h delete crash1
+  nothing_left
+  [ ! -e "$HULL_TEST_ROOT/crash1" ]
+  # and the shim hull had cloned is gone too (or a zombie of its reaper)
+  local k
+  for k in $kids; do
+    [ "$k" = "$hook" ] && continue
+    for _ in $(seq 1 50); do [ -d /proc/$k ] || break; sleep 0.1; done
+    [ ! -d /proc/$k ] || [ "$(awk '{print $3}' /proc/$k/stat)" = Z ]
+  done
+}
