@@ -409,6 +409,7 @@ int hull_nft_setup(const char *id, const struct hull_net_opts *o, const struct h
   /* worst case per message is well under 512 bytes */
   size_t size = 8192 + o->n_ports * 4 * 512;
   _cleanup_free_ char *buf = hull_xmalloc(size);
+  memset(buf, 0, size); /* (padding libnftnl leaves unwritten) */
   struct batch b;
   batch_init(&b, buf, size, id);
   snprintf(b.bridge, sizeof(b.bridge), "%s", o->bridge);
@@ -483,7 +484,7 @@ static int chain_cb(const struct nlmsghdr *nlh, void *data) {
 static int list_guards(struct guards *g) {
   __attribute__((cleanup(nl_closep))) struct mnl_socket *nl = nft_socket(0);
   if (nl == NULL) return errno;
-  char buf[HULL_NL_BUFSIZE];
+  char buf[HULL_NL_BUFSIZE] = {0};
   uint32_t seq = (uint32_t)time(NULL);
   struct nlmsghdr *nlh = nftnl_nlmsg_build_hdr(buf, NFT_MSG_GETCHAIN, NFPROTO_INET,
                                                NLM_F_DUMP, seq);
@@ -500,7 +501,7 @@ static int list_guards(struct guards *g) {
 }
 
 static int delete_table(const char *id, uint32_t family) {
-  char buf[4096];
+  char buf[4096] = {0};
   struct batch b;
   batch_init(&b, buf, sizeof(buf), id);
   table_msg(&b, NFT_MSG_DELTABLE, 0, family);

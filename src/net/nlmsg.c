@@ -10,6 +10,9 @@
 #include <string.h>
 
 static struct nlmsghdr *start(void *buf, uint32_t seq, uint16_t type, uint16_t flags) {
+  /* alignment padding and extra headers are not all written by libmnl:
+   * no stack garbage goes to the kernel */
+  memset(buf, 0, HULL_NL_BUFSIZE);
   struct nlmsghdr *nlh = mnl_nlmsg_put_header(buf);
   nlh->nlmsg_type = type;
   nlh->nlmsg_flags = NLM_F_REQUEST | NLM_F_ACK | flags;

@@ -485,6 +485,27 @@ static void test_nl_addr_route(void **state) {
   assert_null(rt[RTA_DST]);
 }
 
+static void test_nl_brport_hairpin(void **state) {
+  char buf[HULL_NL_BUFSIZE];
+  memset(buf, 0xaa, sizeof(buf)); /* the builder clears what it leaves */
+  struct nlmsghdr *nlh = hull_nl_brport_hairpin(buf, 9, 42);
+  assert_int_equal(nlh->nlmsg_type, RTM_SETLINK);
+  assert_true(nlh->nlmsg_flags & NLM_F_ACK);
+  const struct ifinfomsg *ifi = mnl_nlmsg_get_payload(nlh);
+  assert_int_equal(ifi->ifi_family, AF_BRIDGE);
+  assert_int_equal(ifi->ifi_index, 42);
+  assert_int_equal(ifi->ifi_flags, 0);
+  assert_int_equal(ifi->ifi_change, 0);
+  struct attrs t = {0};
+  mnl_attr_parse(nlh, sizeof(struct ifinfomsg), collect, &t);
+  assert_non_null(t.tb[IFLA_PROTINFO]);
+  assert_true(mnl_attr_get_type(t.tb[IFLA_PROTINFO]) == IFLA_PROTINFO);
+  assert_true(((const struct nlattr *)t.tb[IFLA_PROTINFO])->nla_type & NLA_F_NESTED);
+  struct attrs p = {0};
+  mnl_attr_parse_nested(t.tb[IFLA_PROTINFO], collect, &p);
+  assert_int_equal(mnl_attr_get_u8(p.tb[IFLA_BRPORT_MODE]), 1);
+}
+
 static void test_nl_bridge_del(void **state) {
   char buf[HULL_NL_BUFSIZE];
   struct nlmsghdr *nlh = hull_nl_bridge_new(buf, 5, "hull0", 0);
@@ -596,6 +617,7 @@ int main(void) {
       cmocka_unit_test(test_nl_veth),
       cmocka_unit_test(test_nl_link_set),
       cmocka_unit_test(test_nl_addr_route),
+      cmocka_unit_test(test_nl_brport_hairpin),
       cmocka_unit_test(test_nl_bridge_del),
       cmocka_unit_test(test_nl_addr_keep),
       cmocka_unit_test(test_net_check),
