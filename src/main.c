@@ -27,7 +27,7 @@ static void print_usage(FILE *out) {
   fprintf(out, "\nGLOBAL OPTIONS:\n");
 }
 
-static const char *log_format_arg, *rootless_arg;
+static const char *log_format_arg, *rootless_arg, *criu_arg;
 static bool want_version;
 
 static const struct hull_opt *global_options(struct hull_global *g) {
@@ -44,6 +44,10 @@ static const struct hull_opt *global_options(struct hull_global *g) {
        "rootless mode (default: auto)"},
       {"cgroup-manager", 0, HULL_OPT_STRING, &g->cgroup_manager, "cgroupfs|systemd|disabled",
        "cgroup manager (default: cgroupfs)"},
+      /* go-runc puts --criu before every command when containerd's runc
+       * options set CriuPath: taken, and unused (no checkpoint/restore). */
+      {"criu", 0, HULL_OPT_STRING, &criu_arg, "PATH",
+       "accepted for runc's command line; unused (no checkpoint/restore)"},
       {"version", 'v', HULL_OPT_BOOL, &want_version, NULL, "print the version"},
       {NULL, 0, 0, NULL, NULL, NULL},
   };

@@ -168,14 +168,16 @@ static void blkio_v2_list(yajl_gen g, const char *k, const char *dir, const char
   yajl_gen_array_close(g);
 }
 
-/* cpuacct.usage_percpu: space-separated numbers. */
-static void percpu(yajl_gen g, const char *dir) {
-  _cleanup_free_ char *s = hull_cg_read(dir, "cpuacct.usage_percpu", NULL);
+/* cpuacct.usage_percpu*: space-separated numbers (ns). Absent files (an
+ * older kernel has no _sys/_user split) leave the key out, as runc does. */
+static void percpu(yajl_gen g, const char *dir, const char *name, const char *file) {
+  _cleanup_free_ char *s = hull_cg_read(dir, file, NULL);
   if (s == NULL) return;
-  key(g, "percpu");
+  key(g, name);
   yajl_gen_array_open(g);
   char *save = NULL;
-  for (char *t = strtok_r(s, " ", &save); t; t = strtok_r(NULL, " ", &save)) yajl_gen_number(g, t, strlen(t));
+  for (char *t = strtok_r(s, " \n", &save); t; t = strtok_r(NULL, " \n", &save))
+    yajl_gen_number(g, t, strlen(t));
   yajl_gen_array_close(g);
 }
 
@@ -188,7 +190,9 @@ static void v1_cpu(yajl_gen g, const char *acct, const char *cpu) {
     key(g, "usage");
     yajl_gen_map_open(g);
     kv_file(g, "total", acct, "cpuacct.usage", 1);
-    percpu(g, acct);
+    percpu(g, acct, "percpu", "cpuacct.usage_percpu");
+    percpu(g, acct, "percpu_kernel", "cpuacct.usage_percpu_sys");
+    percpu(g, acct, "percpu_user", "cpuacct.usage_percpu_user");
     kv_keyed(g, "kernel", acct, "cpuacct.stat", "system", tick_ns);
     kv_keyed(g, "user", acct, "cpuacct.stat", "user", tick_ns);
     yajl_gen_map_close(g);

@@ -130,7 +130,9 @@ static int run(struct hull_global *g, int argc, char **argv) {
   if (hull_cli_nargs(&hull_cmd_exec, argc, pos, -1)) return 1;
   _cleanup_err_ struct hull_err *err = NULL;
   int code = do_exec(g, argv[pos], argv + pos + 1, &err);
-  if (code < 0) return hull_cmd_fail(err);
+  /* 255 as runc's exec: a failure to run the process is then told apart
+   * from the process's own exit status (1 is common). */
+  if (code < 0) return hull_cmd_fail(err), 255;
   return code;
 }
 
@@ -139,4 +141,5 @@ const struct hull_cmd hull_cmd_exec = {
     "[command options] <container-id> [command [args...]]",
     "Joins every namespace and the cgroup of the container. --process takes an OCI "
     "process object; otherwise the container's process is used with the flags on top. "
-    "--cap adds to the bounding, effective and permitted sets only.", options, run};
+    "--cap adds to the bounding, effective and permitted sets only. Exits with the "
+    "process's status, or 255 when hull could not run it (as runc).", options, run};

@@ -31,6 +31,7 @@ static int run(struct hull_global *g, int argc, char **argv) {
 
 const struct hull_cmd hull_cmd_kill = {"kill", "send a signal to a container's init",
                                        "[command options] <container-id> [signal]",
-                                       "SIGNAL is a name (KILL, SIGKILL) or a number; TERM by default. "
+                                       "SIGNAL is a name (KILL, SIGKILL, kill) or a number; TERM by default. "
+                                       "0 sends nothing: it fails (\"container not running\") unless the init is alive. "
                                        "--all signals every process in the container's cgroup.",
                                        options, run};

@@ -6,7 +6,7 @@
 
 static const char *resources, *memory, *memory_reservation, *memory_swap, *kernel_memory,
     *cpu_shares, *cpu_quota, *cpu_period, *cpu_rt_runtime, *cpu_rt_period, *cpuset_cpus,
-    *cpuset_mems, *pids_limit, *blkio_weight;
+    *cpuset_mems, *pids_limit, *blkio_weight, *l3_cache_schema, *mem_bw_schema;
 
 static const struct hull_opt *options(void) {
   static const struct hull_opt table[] = {
@@ -15,6 +15,7 @@ static const struct hull_opt *options(void) {
       {"memory-reservation", 0, HULL_OPT_STRING, &memory_reservation, "BYTES", "memory soft limit"},
       {"memory-swap", 0, HULL_OPT_STRING, &memory_swap, "BYTES", "memory + swap limit"},
       {"kernel-memory", 0, HULL_OPT_STRING, &kernel_memory, "BYTES", "kernel memory limit"},
+      {"cpu-share", 0, HULL_OPT_STRING, &cpu_shares, "N", "CPU shares (runc's name)"},
       {"cpu-shares", 0, HULL_OPT_STRING, &cpu_shares, "N", "CPU shares"},
       {"cpu-quota", 0, HULL_OPT_STRING, &cpu_quota, "US", "CFS quota"},
       {"cpu-period", 0, HULL_OPT_STRING, &cpu_period, "US", "CFS period"},
@@ -24,6 +25,10 @@ static const struct hull_opt *options(void) {
       {"cpuset-mems", 0, HULL_OPT_STRING, &cpuset_mems, "LIST", "memory nodes allowed"},
       {"pids-limit", 0, HULL_OPT_STRING, &pids_limit, "N", "maximum number of pids"},
       {"blkio-weight", 0, HULL_OPT_STRING, &blkio_weight, "N", "block IO weight (10-1000)"},
+      {"l3-cache-schema", 0, HULL_OPT_STRING, &l3_cache_schema, "SCHEMA",
+       "Intel RDT L3 schema (not supported: refused)"},
+      {"mem-bw-schema", 0, HULL_OPT_STRING, &mem_bw_schema, "SCHEMA",
+       "Intel RDT memory bandwidth schema (not supported: refused)"},
       {NULL, 0, 0, NULL, NULL, NULL}};
   return table;
 }
@@ -81,6 +86,10 @@ static int from_flags(struct hull_resources *r, struct hull_err **err) {
   NUM(pids_limit, r->pids.limit, r->pids.has_limit, int64_t)
   NUM(blkio_weight, r->block_io.weight, r->block_io.has_weight, uint16_t)
 #undef NUM
+  /* runc takes these; hull has no Intel RDT: say so instead of "unknown flag". */
+  if (l3_cache_schema || mem_bw_schema)
+    return hull_err_set(err, 0, "--%s: Intel RDT is not supported by hull",
+                        l3_cache_schema ? "l3-cache-schema" : "mem-bw-schema");
   if (cpuset_cpus) r->cpu.cpus = hull_xstrdup(cpuset_cpus);
   if (cpuset_mems) r->cpu.mems = hull_xstrdup(cpuset_mems);
   return 0;

@@ -51,7 +51,7 @@ static int open_container_ns(struct exec_job *j, struct hull_err **err) {
   /* The pids must still be the container's: the init could have died and
    * its pid been reused between the status check and the opens. */
   if (!hull_pid_alive(j->st->pid, j->st->start_time))
-    return hull_err_set(err, 0, "container \"%s\" is not running", j->st->id);
+    return hull_err_set(err, 0, "cannot exec in container \"%s\": container not running", j->st->id);
   if (j->ns_fds[HULL_NS_PID] >= 0) {
     /* Unprivileged, setns into the pid namespace needs CAP_SYS_ADMIN over
      * it, which only its user namespace gives: join that first (we are
@@ -75,10 +75,9 @@ static int load(struct exec_job *j, const struct hull_runtime_ctx *ctx, const ch
   enum hull_status s = hull_container_status(ctx->root, j->st);
   if (s == HULL_STATUS_PAUSED && !o->ignore_paused)
     return hull_err_set(err, 0,
-                        "cannot exec in paused container \"%s\" (use --ignore-paused)", id);
+                        "cannot exec in a paused container (\"%s\"): use --ignore-paused", id);
   if (s != HULL_STATUS_RUNNING && s != HULL_STATUS_CREATED && s != HULL_STATUS_PAUSED)
-    return hull_err_set(err, 0, "cannot exec in container \"%s\": it is %s", id,
-                        hull_status_name(s));
+    return hull_err_set(err, 0, "cannot exec in a %s container (\"%s\")", hull_status_name(s), id);
   _cleanup_free_ char *cfg = hull_xasprintf("%s/%s/config.json", ctx->root, id);
   j->spec = hull_spec_load(cfg, err);
   if (j->spec == NULL) return -1;

@@ -103,6 +103,11 @@ int hull_container_start(const struct hull_runtime_ctx *ctx, const char *id,
   _cleanup_container_ struct hull_container *c = hull_container_open(ctx->root, id, false, err);
   if (c == NULL) return -1;
   enum hull_status s = hull_container_status(ctx->root, c->state);
+  /* runc's words where it has some: clients match error text. */
+  if (s == HULL_STATUS_STOPPED)
+    return hull_err_set(err, 0, "container \"%s\": cannot start a container that has stopped", id);
+  if (s == HULL_STATUS_RUNNING)
+    return hull_err_set(err, 0, "container \"%s\": cannot start an already running container", id);
   if (s != HULL_STATUS_CREATED)
     return hull_err_set(err, 0, "cannot start container \"%s\": it is %s, not created", id,
                         hull_status_name(s));

@@ -34,7 +34,7 @@ int hull_container_kill(const struct hull_runtime_ctx *ctx, const char *id, int 
   _cleanup_container_ struct hull_container *c = open_live(ctx, id, &s, err);
   if (c == NULL) return -1;
   if (s == HULL_STATUS_STOPPED && !all)
-    return hull_err_set(err, 0, "container \"%s\" is not running", id);
+    return hull_err_set(err, 0, "cannot kill container \"%s\": container not running", id);
   if (all) {
     struct hull_cgroup *cg = hull_state_cgroup(c->state, err);
     if (cg == NULL) return hull_err_prefix(err, "kill --all");
@@ -55,10 +55,10 @@ int hull_container_pause(const struct hull_runtime_ctx *ctx, const char *id, boo
   _cleanup_container_ struct hull_container *c = open_live(ctx, id, &s, err);
   if (c == NULL) return -1;
   if (pause && s != HULL_STATUS_RUNNING && s != HULL_STATUS_CREATED)
-    return hull_err_set(err, 0, "cannot pause container \"%s\": it is %s", id,
+    return hull_err_set(err, 0, "cannot pause container \"%s\": container not running (%s)", id,
                         hull_status_name(s));
   if (!pause && s != HULL_STATUS_PAUSED)
-    return hull_err_set(err, 0, "cannot resume container \"%s\": it is %s, not paused", id,
+    return hull_err_set(err, 0, "cannot resume container \"%s\": container not paused (%s)", id,
                         hull_status_name(s));
   struct hull_cgroup *cg = hull_state_cgroup(c->state, err);
   if (cg == NULL) return -1;
@@ -93,7 +93,7 @@ int hull_container_update(const struct hull_runtime_ctx *ctx, const char *id,
   _cleanup_container_ struct hull_container *c = open_live(ctx, id, &s, err);
   if (c == NULL) return -1;
   if (s == HULL_STATUS_STOPPED)
-    return hull_err_set(err, 0, "cannot update container \"%s\": it is stopped", id);
+    return hull_err_set(err, 0, "cannot update container \"%s\": container not running (stopped)", id);
   struct hull_cgroup *cg = hull_state_cgroup(c->state, err);
   if (cg == NULL) return -1;
   int r = hull_cgroup_apply(cg, res, true, err);
@@ -110,7 +110,7 @@ char *hull_container_stats_json(const struct hull_runtime_ctx *ctx, const char *
   _cleanup_state_ struct hull_state *st = hull_state_load(ctx->root, id, err);
   if (st == NULL) return NULL;
   if (hull_container_status(ctx->root, st) == HULL_STATUS_STOPPED)
-    return hull_err_set(err, 0, "container \"%s\" is stopped", id), NULL;
+    return hull_err_set(err, 0, "container \"%s\" is not running (stopped)", id), NULL;
   struct hull_cgroup *cg = hull_state_cgroup(st, err);
   if (cg == NULL) return NULL;
   yajl_gen g = yajl_gen_alloc(NULL);

@@ -17,7 +17,8 @@ const char *hull_runtime_default_root(void);
 bool hull_runtime_in_userns(void);
 
 /* ---- pure helpers (unit-tested) ---------------------------------------- */
-/* "KILL", "SIGKILL", "kill", "9" -> 9. -1 when unknown. */
+/* "KILL", "SIGKILL", "kill", "9" -> 9; "0" -> 0 (a liveness check). -1
+ * when unknown. */
 int hull_signal_parse(const char *s);
 /* "SIGKILL" for 9; NULL when unknown. */
 const char *hull_signal_name(int sig);

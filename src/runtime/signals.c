@@ -48,7 +48,8 @@ int hull_signal_parse(const char *s) {
   if (s == NULL || *s == '\0') return -1;
   if (isdigit((unsigned char)s[0])) {
     int64_t v;
-    if (hull_parse_int64(s, &v) < 0 || v < 1 || v > SIGRTMAX) return -1;
+    /* 0 only checks the init is alive, as kill(2) and runc's kill do. */
+    if (hull_parse_int64(s, &v) < 0 || v < 0 || v > SIGRTMAX) return -1;
     return (int)v;
   }
   if (strncasecmp(s, "SIG", 3) == 0) s += 3;

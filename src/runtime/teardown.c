@@ -38,12 +38,12 @@ struct hull_cgroup *hull_state_cgroup(const struct hull_state *st, struct hull_e
 
 int hull_state_signal(const struct hull_state *st, int sig, struct hull_err **err) {
   int pidfd = (int)syscall(SYS_pidfd_open, st->pid, 0);
-  if (pidfd < 0) return hull_err_set(err, 0, "container \"%s\" is not running", st->id);
+  if (pidfd < 0) return hull_err_set(err, 0, "cannot signal container \"%s\": container not running", st->id);
   /* The pidfd pins the process: checking its start time after opening
    * rules out a recycled pid. */
   if (!hull_pid_alive(st->pid, st->start_time)) {
     close(pidfd);
-    return hull_err_set(err, 0, "container \"%s\" is not running", st->id);
+    return hull_err_set(err, 0, "cannot signal container \"%s\": container not running", st->id);
   }
   int r = (int)syscall(SYS_pidfd_send_signal, pidfd, sig, NULL, 0);
   close(pidfd);

@@ -5,6 +5,7 @@
 #include <errno.h>
 #include <fcntl.h>
 #include <string.h>
+#include <sys/stat.h>
 
 static int log_fd = -1; /* -1: stderr */
 static enum hull_log_format log_format = HULL_LOG_TEXT;
@@ -30,6 +31,13 @@ void hull_log_close(void) {
 }
 
 int hull_log_fd(void) { return log_fd; }
+
+/* --log /dev/stderr (runc's default spelled out): one copy is enough. */
+static bool log_is_stderr(void) {
+  struct stat a, b;
+  return log_fd >= 0 && fstat(log_fd, &a) == 0 && fstat(STDERR_FILENO, &b) == 0 &&
+         a.st_dev == b.st_dev && a.st_ino == b.st_ino;
+}
 
 /* Days since 1970-01-01 to a proleptic Gregorian date (Howard Hinnant's
  * civil_from_days). Done by hand because glibc's gmtime_r loads the local
@@ -91,11 +99,13 @@ size_t hull_log_format_line(char *buf, size_t size, enum hull_log_format format,
                             const struct timespec *when) {
   char ts[64];
   hull_format_time(ts, sizeof(ts), when);
-  if (format == HULL_LOG_TEXT)
-    return (size_t)snprintf(buf, size, "time=\"%s\" level=%s msg=\"%s\"", ts,
-                            level_names[level], msg);
+  /* Text lines quote msg as logrus does (\" \\ \n escaped): a quote in the
+   * message must not end the field for a logfmt reader. */
   char esc[4096];
   hull_json_escape(esc, sizeof(esc), msg);
+  if (format == HULL_LOG_TEXT)
+    return (size_t)snprintf(buf, size, "time=\"%s\" level=%s msg=\"%s\"", ts,
+                            level_names[level], esc);
   return (size_t)snprintf(buf, size, "{\"level\":\"%s\",\"msg\":\"%s\",\"time\":\"%s\"}",
                           level_names[level], esc, ts);
 }
@@ -109,13 +119,18 @@ void hull_log(enum hull_log_level level, const char *fmt, ...) {
   vsnprintf(msg, sizeof(msg), fmt, ap);
   va_end(ap);
   char line[8192];
-  if (log_fd < 0) {
+  /* An error also goes to stderr when the log is a file, as runc does:
+   * containerd (go-runc) and podman put the runtime's stderr in their
+   * errors and match words there ("container not running", "does not
+   * exist"). */
+  if (log_fd < 0 || (level == HULL_LOG_ERROR && !log_is_stderr())) {
     /* Plain stderr: what a person at a shell wants to read. */
     int n = snprintf(line, sizeof(line), "hull: %s%s\n",
                      level == HULL_LOG_ERROR ? "" : level == HULL_LOG_WARN ? "warning: " : "",
                      msg);
     hull_write_all(STDERR_FILENO, line, (size_t)n < sizeof(line) ? (size_t)n : sizeof(line) - 1);
-  } else {
+  }
+  if (log_fd >= 0) {
     struct timespec now;
     clock_gettime(CLOCK_REALTIME, &now);
     size_t n = hull_log_format_line(line, sizeof(line) - 1, log_format, level, msg, &now);

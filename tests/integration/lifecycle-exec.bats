@@ -65,10 +65,10 @@ start_sleeper() {
   run hull exec --cwd /tmp x2 pwd
   [ "$output" = /tmp ]
   run hull exec --user root x2 true
-  [ "$status" -eq 1 ]
+  [ "$status" -eq 255 ]
   [[ "$output" == *"--user"* ]]
   run hull exec --user 1: x2 true
-  [ "$status" -eq 1 ]
+  [ "$status" -eq 255 ]
 }
 
 @test "exec --process with an OCI process object; --detach --pid-file" {
@@ -113,7 +113,7 @@ JSON
   hull kill x5 KILL
   for i in $(seq 100); do [ "$(hull state x5 | jq -r .status)" = stopped ] && break; sleep 0.05; done
   run hull exec x5 true
-  [ "$status" -eq 1 ]
+  [ "$status" -eq 255 ]
   [[ "$output" == *"stopped"* ]]
 }
 
@@ -242,7 +242,7 @@ recv_pidfd() {
   wait "$RPID"
   [ "$(cat "$B/e.out")" = "name=pidfd pid=$(cat "$B/e.pid")" ]
   run hull exec --pidfd-socket "$B/nosuch.sock" pf2 true
-  [ "$status" -eq 1 ]
+  [ "$status" -eq 255 ]
   [[ "$output" == *"--pidfd-socket: connect $B/nosuch.sock"* ]]
   run hull create --pidfd-socket "$B/nosuch.sock" --bundle "$B" pf3
   [ "$status" -eq 1 ]
@@ -257,10 +257,10 @@ recv_pidfd() {
   [ "$status" -eq 3 ]
   [ "$output" = "from-stdin bar 65534" ]
   run hull exec --process - xs </dev/null
-  [ "$status" -eq 1 ]
+  [ "$status" -eq 255 ]
   echo '{"args": "nope"}' >"$B/bad.json"
   run hull exec --process - xs <"$B/bad.json"
-  [ "$status" -eq 1 ]
+  [ "$status" -eq 255 ]
   [[ "$output" == *"args"* ]]
 }
 
@@ -275,7 +275,7 @@ recv_pidfd() {
   [[ "$output" == *"LISTEN_FDS 2: fd 3 is not open"* ]]
   start_sleeper px
   run "$HULL" --root "$HULL_TEST_ROOT" exec --preserve-fds 5 px true 3>&- 4>&- 5>&- 6>&- 7>&-
-  [ "$status" -eq 1 ]
+  [ "$status" -eq 255 ]
   [[ "$output" == *"--preserve-fds 5: fd 3 is not open"* ]]
   # what the caller holds is fine, and reaches the container
   run "$HULL" --root "$HULL_TEST_ROOT" exec --preserve-fds 1 px sh -c 'readlink /proc/self/fd/3' 3<"$B/config.json"

@@ -186,7 +186,7 @@ teardown() {
   hull pause pa
   [ "$(status_of pa)" = paused ]
   run hull exec pa true
-  [ "$status" -eq 1 ]
+  [ "$status" -eq 255 ]
   [[ "$output" == *"paused"* ]]
   run hull pause pa
   [ "$status" -eq 1 ]

@@ -47,6 +47,10 @@ static void json_log_line_shape(void **state) {
                       "\"time\":\"1970-01-01T00:00:00.000000005Z\"}");
   hull_log_format_line(buf, sizeof(buf), HULL_LOG_TEXT, HULL_LOG_WARN, "w", &ts);
   assert_string_equal(buf, "time=\"1970-01-01T00:00:00.000000005Z\" level=warning msg=\"w\"");
+  /* quotes inside the message do not end the text field */
+  hull_log_format_line(buf, sizeof(buf), HULL_LOG_TEXT, HULL_LOG_ERROR, "container \"x\"", &ts);
+  assert_string_equal(buf, "time=\"1970-01-01T00:00:00.000000005Z\" level=error "
+                           "msg=\"container \\\"x\\\"\"");
 }
 
 static void json_escape_controls_and_truncation(void **state) {
