@@ -9,11 +9,7 @@ setup_file() { common_setup_file; }
 teardown_file() { common_teardown_file; }
 
 setup() {
-  require_root
-  DRIVER=$HULL_BUILDDIR/tests/integration/storage-driver
-  B=$BATS_TEST_TMPDIR/b
-  make_bundle "$B"
-  R=$B/rootfs
+  driver_setup
   # a directory of the host the attacks aim at; must stay empty
   V=$BATS_TEST_TMPDIR/victim
   mkdir -p "$V"
@@ -24,8 +20,6 @@ teardown() {
   [ -n "$RACER" ] && kill "$RACER" 2>/dev/null && wait "$RACER" 2>/dev/null
   remove_test_cgroups "$B"
 }
-
-drive() { "$DRIVER" "$@"; }
 
 @test "CVE-2019-19921/CVE-2023-27561: /proc in the image is a symlink" {
   rm -rf "$R/proc"
@@ -61,9 +55,7 @@ drive() { "$DRIVER" "$@"; }
     --mount /mnt/rel/c --type tmpfs --source tmpfs -- \
     sh -c 'stat -f -c %T /mnt/abs/a/b /mnt/rel/c; touch /mnt/abs/a/b/x /mnt/rel/c/y && echo ok'
   [ "$status" -eq 0 ]
-  [ "${lines[0]}" = "tmpfs" ]
-  [ "${lines[1]}" = "tmpfs" ]
-  [ "${lines[2]}" = "ok" ]
+  lines_are "tmpfs" "tmpfs" "ok"
   # nothing created or mounted on the host: the symlinks resolved in the rootfs
   [ -z "$(ls -A "$V")" ]
   [ -d "$R$V/a/b" ]
@@ -139,9 +131,7 @@ drive() { "$DRIVER" "$@"; }
   run drive --defaults "$R" --between 'rm -f "$ROOTFS/dev/null" && ln -s /proc/sys/kernel/hostname "$ROOTFS/dev/null"' -- \
     sh -c 'stat -c "%F %t:%T" /proc/timer_list /proc/keys; wc -c </proc/timer_list'
   [ "$status" -eq 0 ]
-  [ "${lines[0]}" = "character special file 1:3" ]
-  [ "${lines[1]}" = "character special file 1:3" ]
-  [ "${lines[2]}" = "0" ]
+  lines_are "character special file 1:3" "character special file 1:3" "0"
 }
 
 @test "CVE-2025-52565: /dev/console in the image is a symlink" {
@@ -152,9 +142,7 @@ drive() { "$DRIVER" "$@"; }
   run drive --rw-root "$R" --mount /proc --type proc --source proc --console -- \
     sh -c 'stat -c "%F %t" /dev/console; stat -c %F /etc/victim; cat /etc/victim'
   [ "$status" -eq 0 ]
-  [ "${lines[0]}" = "character special file 88" ]
-  [ "${lines[1]}" = "regular file" ]
-  [ "${lines[2]}" = "secret" ]
+  lines_are "character special file 88" "regular file" "secret"
   # and no pty was bound over a host file through an absolute symlink
   rm -f "$R/dev/console"
   echo host-secret >"$V/file"

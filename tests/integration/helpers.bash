@@ -80,12 +80,38 @@ bundle_setup() {
   make_bundle "$B"
 }
 
+# driver_setup: the per-test setup of files whose containers the test
+# program storage-driver makes (hull_rootfs_prepare/finish in fresh
+# namespaces, no runtime around them): root required, a bundle $B with a
+# cgroup of its own, its rootfs $R, the driver $DRIVER (run it with drive).
+driver_setup() {
+  bundle_setup
+  R=$B/rootfs
+  DRIVER=$HULL_BUILDDIR/tests/integration/storage-driver
+}
+
+# drive ARGS...: storage-driver.
+drive() { "$DRIVER" "$@"; }
+
 # delete_all_containers: deletes (--force) every container of this test's
 # --root; the usual per-test teardown, with remove_test_cgroups.
 delete_all_containers() {
   local id
   for id in $(hull list -q 2>/dev/null); do hull delete --force "$id" >/dev/null 2>&1; done
   return 0
+}
+
+# lines_are LINE...: the output of the last `run` starts with exactly these
+# lines (bats' ${lines[@]}: blank lines are not counted); else the
+# expected lines and the whole output are shown.
+lines_are() {
+  local want got
+  want=$(printf '%s\n' "$@")
+  got=$(printf '%s\n' "${lines[@]:0:$#}")
+  [ "$want" = "$got" ] && return 0
+  printf 'expected lines:\n%s\ngot:\n' "$want"
+  printf '%s\n' "${lines[@]}"
+  return 1
 }
 
 # status_of ID: the status field of hull state.

@@ -76,10 +76,7 @@ MOUNTS='awk "{for(i=1;i<=NF;i++) if(\$i==\"-\") print \$5, \$(i+1), \$6, \$(i+3)
   run hull run --overlay=true -b "$BUNDLE" "$ID"
   echo "$output"
   [ "$status" -eq 0 ]
-  [ "${lines[0]}" = "no-new" ]
-  [ "${lines[1]}" = "ls-ok" ]
-  [ "${lines[2]}" = "lower" ]
-  [ "${lines[3]}" = "755" ]
+  lines_are "no-new" "ls-ok" "lower" "755"
   [ "$(manifest "$R")" = "$before" ]
 }
 
@@ -124,11 +121,7 @@ MOUNTS='awk "{for(i=1;i<=NF;i++) if(\$i==\"-\") print \$5, \$(i+1), \$6, \$(i+3)
   run hull run --overlay="lower=$L/l1:$L/l2:$L/l3" -b "$BUNDLE" "$ID"
   echo "$output"
   [ "$status" -eq 0 ]
-  [ "${lines[0]}" = "a=l1" ]
-  [ "${lines[1]}" = "b=none" ]
-  [ "${lines[2]}" = "c=l1" ]
-  [ "${lines[3]}" = "d=none" ]
-  [ "${lines[4]}" = "1" ]
+  lines_are "a=l1" "b=none" "c=l1" "d=none" "1"
   [ "$(manifest "$L")" = "$before" ]
   [ -z "$(ls -A "$R")" ]
   # the same through the annotation, in its first form (a bare layer list)

@@ -8,11 +8,7 @@ setup_file() { common_setup_file; }
 teardown_file() { common_teardown_file; }
 
 setup() {
-  require_root
-  DRIVER=$HULL_BUILDDIR/tests/integration/storage-driver
-  B=$BATS_TEST_TMPDIR/b
-  make_bundle "$B"
-  R=$B/rootfs
+  driver_setup
   H=$BATS_TEST_TMPDIR/host
   mkdir -p "$H"
 }
@@ -20,8 +16,6 @@ setup() {
 teardown() {
   remove_test_cgroups "$B"
 }
-
-drive() { "$DRIVER" "$@"; }
 
 # "mountpoint fstype options" for every mount, from inside.
 MOUNTS='awk "{for(i=1;i<=NF;i++) if(\$i==\"-\") print \$5, \$(i+1), \$6}" /proc/self/mountinfo'
@@ -65,24 +59,25 @@ MOUNTS='awk "{for(i=1;i<=NF;i++) if(\$i==\"-\") print \$5, \$(i+1), \$6}" /proc/
 @test "default devices: null zero full random urandom tty with their numbers" {
   run drive --defaults "$R" -- sh -c 'for d in null zero full random urandom tty; do stat -c "%n %F %t:%T %a" /dev/$d; done'
   [ "$status" -eq 0 ]
-  [ "${lines[0]}" = "/dev/null character special file 1:3 666" ]
-  [ "${lines[1]}" = "/dev/zero character special file 1:5 666" ]
-  [ "${lines[2]}" = "/dev/full character special file 1:7 666" ]
-  [ "${lines[3]}" = "/dev/random character special file 1:8 666" ]
-  [ "${lines[4]}" = "/dev/urandom character special file 1:9 666" ]
-  [ "${lines[5]}" = "/dev/tty character special file 5:0 666" ]
+  lines_are "/dev/null character special file 1:3 666" \
+    "/dev/zero character special file 1:5 666" \
+    "/dev/full character special file 1:7 666" \
+    "/dev/random character special file 1:8 666" \
+    "/dev/urandom character special file 1:9 666" \
+    "/dev/tty character special file 5:0 666"
 }
 
 @test "/dev symlinks: ptmx, fd, stdin, stdout, stderr; /dev/pts is a new devpts" {
   run drive --defaults "$R" -- sh -c 'for l in ptmx fd stdin stdout stderr; do readlink /dev/$l; done; stat -c "%F %t:%T" /dev/pts/ptmx; ls /dev/pts | wc -l'
   [ "$status" -eq 0 ]
-  [ "${lines[0]}" = "pts/ptmx" ]
-  [ "${lines[1]}" = "/proc/self/fd" ]
-  [ "${lines[2]}" = "/proc/self/fd/0" ]
-  [ "${lines[3]}" = "/proc/self/fd/1" ]
-  [ "${lines[4]}" = "/proc/self/fd/2" ]
-  [ "${lines[5]}" = "character special file 5:2" ]
-  [ "${lines[6]}" = "1" ] # only ptmx: none of the host's ptys
+  # /dev/pts holds only ptmx: none of the host's ptys
+  lines_are "pts/ptmx" \
+    "/proc/self/fd" \
+    "/proc/self/fd/0" \
+    "/proc/self/fd/1" \
+    "/proc/self/fd/2" \
+    "character special file 5:2" \
+    "1"
 }
 
 @test "root.readonly: / is read-only, tmpfs mounts stay writable" {
@@ -99,9 +94,7 @@ MOUNTS='awk "{for(i=1;i<=NF;i++) if(\$i==\"-\") print \$5, \$(i+1), \$6}" /proc/
 @test "maskedPaths: a file gets /dev/null, a directory an empty read-only tmpfs" {
   run drive --defaults "$R" -- sh -c 'stat -c "%F %t:%T" /proc/timer_list; wc -c </proc/timer_list; ls -A /sys/firmware | wc -l; touch /sys/firmware/x 2>&1; stat -f -c %T /sys/firmware'
   [ "$status" -eq 0 ]
-  [ "${lines[0]}" = "character special file 1:3" ]
-  [ "${lines[1]}" = "0" ]
-  [ "${lines[2]}" = "0" ]
+  lines_are "character special file 1:3" "0" "0"
   [[ "${lines[3]}" == *"Read-only file system"* ]]
   [ "${lines[4]}" = "tmpfs" ]
 }
@@ -178,11 +171,7 @@ MOUNTS='awk "{for(i=1;i<=NF;i++) if(\$i==\"-\") print \$5, \$(i+1), \$6}" /proc/
   run drive --defaults "$R" --mount /data --type tmpfs --source tmpfs --options tmpcopyup -- \
     sh -c 'stat -f -c %T /data; cat /data/sub/f; readlink /data/link; stat -c %a /data; echo new >/data/n && echo written'
   [ "$status" -eq 0 ]
-  [ "${lines[0]}" = "tmpfs" ]
-  [ "${lines[1]}" = "image" ]
-  [ "${lines[2]}" = "sub/f" ]
-  [ "${lines[3]}" = "710" ]
-  [ "${lines[4]}" = "written" ]
+  lines_are "tmpfs" "image" "sub/f" "710" "written"
   [ ! -e "$R/data/n" ]
 }
 
@@ -205,10 +194,7 @@ MOUNTS='awk "{for(i=1;i<=NF;i++) if(\$i==\"-\") print \$5, \$(i+1), \$6}" /proc/
       --mount /i --source '$H/t' --options rbind,idmap --uidmap 1000:0:1 --gidmap 2000:0:1 -- \
       stat -c '%n %u:%g' /r /r/sub /i /i/sub"
   [ "$status" -eq 0 ]
-  [ "${lines[0]}" = "/r 0:0" ]
-  [ "${lines[1]}" = "/r/sub 0:0" ]
-  [ "${lines[2]}" = "/i 0:0" ]
-  [ "${lines[3]}" = "/i/sub 1000:2000" ]
+  lines_are "/r 0:0" "/r/sub 0:0" "/i 0:0" "/i/sub 1000:2000"
   run drive --defaults "$R" --mount /x --source "$H/t" --options bind,idmap -- true
   [ "$status" -ne 0 ]
   [[ "$output" == *"idmap needs uidMappings and gidMappings"* ]]
