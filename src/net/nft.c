@@ -451,6 +451,7 @@ int hull_nft_setup(const char *id, const struct hull_net_opts *o, const struct h
 
 struct guards {
   const char *ours;       /* our table's name */
+  bool ours_inet, ours_ip; /* it exists in that family (ip: hull before inet) */
   char bridge[IFNAMSIZ];  /* from our guard chain, "" when none */
   char **others;          /* guard chain names of other hull tables */
   size_t n_others;
@@ -467,7 +468,13 @@ static int chain_cb(const struct nlmsghdr *nlh, void *data) {
   if (nftnl_chain_nlmsg_parse(nlh, c) == 0) {
     const char *t = nftnl_chain_get_str(c, NFTNL_CHAIN_TABLE);
     const char *n = nftnl_chain_get_str(c, NFTNL_CHAIN_NAME);
-    if (t != NULL && n != NULL && strncmp(t, "hull-", 5) == 0 && strncmp(n, "guard-", 6) == 0) {
+    uint32_t family = nftnl_chain_get_u32(c, NFTNL_CHAIN_FAMILY);
+    if (t != NULL && strcmp(t, g->ours) == 0) {
+      if (family == NFPROTO_INET) g->ours_inet = true;
+      if (family == NFPROTO_IPV4) g->ours_ip = true;
+    }
+    if (t != NULL && n != NULL && family == NFPROTO_INET && strncmp(t, "hull-", 5) == 0 &&
+        strncmp(n, "guard-", 6) == 0) {
       if (strcmp(t, g->ours) == 0) {
         snprintf(g->bridge, sizeof(g->bridge), "%s", n + 6);
       } else {
@@ -480,13 +487,14 @@ static int chain_cb(const struct nlmsghdr *nlh, void *data) {
   return MNL_CB_OK;
 }
 
-/* Every inet chain: which guard chains exist, ours and the others'. */
+/* Every chain of every family: which of our tables exist (every table
+ * hull makes has chains), which guard chains exist, ours and the others'. */
 static int list_guards(struct guards *g) {
   __attribute__((cleanup(nl_closep))) struct mnl_socket *nl = nft_socket(0);
   if (nl == NULL) return errno;
   char buf[HULL_NL_BUFSIZE] = {0};
   uint32_t seq = (uint32_t)time(NULL);
-  struct nlmsghdr *nlh = nftnl_nlmsg_build_hdr(buf, NFT_MSG_GETCHAIN, NFPROTO_INET,
+  struct nlmsghdr *nlh = nftnl_nlmsg_build_hdr(buf, NFT_MSG_GETCHAIN, NFPROTO_UNSPEC,
                                                NLM_F_DUMP, seq);
   if (mnl_socket_sendto(nl, nlh, nlh->nlmsg_len) < 0) return errno;
   uint32_t portid = mnl_socket_get_portid(nl);
@@ -522,10 +530,11 @@ int hull_nft_teardown(const char *id, struct hull_err **err) {
     if (strcmp(g.others[i] + 6, g.bridge) == 0) needed = true;
   guards_free(&g);
   if (rc != 0) return hull_err_set(err, rc, "nftables: list chains");
-  if ((rc = delete_table(id, NFPROTO_INET)) != 0)
+  /* only tables that exist: a second transaction right after a table's
+   * deletion waited ~10 ms here (for the release of the first) */
+  if (g.ours_inet && (rc = delete_table(id, NFPROTO_INET)) != 0)
     return hull_err_set(err, rc, "nftables: delete table inet %s", table);
-  /* tables of hull before the inet family */
-  if ((rc = delete_table(id, NFPROTO_IPV4)) != 0)
+  if (g.ours_ip && (rc = delete_table(id, NFPROTO_IPV4)) != 0)
     return hull_err_set(err, rc, "nftables: delete table ip %s", table);
   if (g.bridge[0] == '\0' || needed) return 0;
   _cleanup_free_ char *path =
