@@ -63,6 +63,14 @@ int hull_cgroup_detect(enum hull_cgroup_mode *mode, struct hull_err **err) {
   return detect(mode, &mi, err);
 }
 
+bool hull_cgroup_before_clone(const char *manager) {
+  if (manager && strcmp(manager, "disabled") == 0) return false;
+  struct statfs st;
+  /* Unknown: the safe order (create fails later with the real error). */
+  if (statfs(HULL_CG_ROOT, &st) < 0) return true;
+  return (unsigned long)st.f_type != TMPFS_MAGIC;
+}
+
 static bool resources_ask_limits(const struct hull_resources *r) {
   if (r == NULL) return false;
   const typeof(r->memory) *m = &r->memory;

@@ -15,6 +15,11 @@ struct hull_cgroup; /* opaque */
 
 /* Reads /sys/fs/cgroup; a clear error naming what was found when odd. */
 int hull_cgroup_detect(enum hull_cgroup_mode *mode, struct hull_err **err);
+/* True when the container's cgroup must exist before its init is cloned:
+ * cgroup v2, where clone3(CLONE_INTO_CGROUP) puts it there. On v1 (and
+ * with no cgroup) it may be made while the init sets itself up, the init
+ * joining by itself through hull_cgroup_tasks_open's fds. One statfs. */
+bool hull_cgroup_before_clone(const char *manager);
 
 /* Creates the container's cgroup. manager: "cgroupfs" | "disabled"
  * ("systemd" refused with a clear error for now). cgroups_path: the

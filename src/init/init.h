@@ -13,11 +13,13 @@
 /* ---- sync protocol: one SOCK_SEQPACKET message per step ---------------- */
 enum hull_sync_type {
   HULL_SYNC_EOF = 0,      /* peer closed (the shim exec'd or died) */
-  HULL_SYNC_GO,           /* parent: maps written, cgroup entered */
-  HULL_SYNC_NS_READY,     /* shim: namespaces made, parent may set up net */
+  HULL_SYNC_GO,           /* parent: maps written, cgroup made (its v1
+                           * tasks fds attached when cgroup_with_go) */
+  HULL_SYNC_NS_READY,     /* shim: namespaces made, parent may set up net
+                           * (not sent when pipelined) */
   HULL_SYNC_GO2,          /* parent: hooks done; payload: state JSON */
   HULL_SYNC_READY,        /* shim: set up, about to wait for start */
-  HULL_SYNC_START,        /* parent (run): exec now */
+  HULL_SYNC_START,        /* parent (run): exec now (may come before READY) */
   HULL_SYNC_ERROR,        /* payload: error text */
   HULL_SYNC_PID,          /* payload: decimal pid */
   HULL_SYNC_PTY,          /* shim: the terminal's pty master (SCM_RIGHTS) */
@@ -37,6 +39,14 @@ int hull_sync_send_fd(int fd, enum hull_sync_type type, int payload_fd);
  * hull_sync_expect. */
 int hull_sync_expect_fd(int fd, enum hull_sync_type want, int *out, const char *what,
                         struct hull_err **err);
+/* A message with a payload (may be NULL) and n fds (0..HULL_MAX_PASS_FDS). */
+int hull_sync_send_fds(int fd, enum hull_sync_type type, const char *payload, const int *fds,
+                       size_t n);
+/* Waits for `want`; its fds (CLOEXEC, at most max; extra ones are closed)
+ * go to fds[0..*n), its payload to *payload when asked. On any error no
+ * fd is left open. */
+int hull_sync_expect_fds(int fd, enum hull_sync_type want, char **payload, int *fds, size_t max,
+                         size_t *n, const char *what, struct hull_err **err);
 /* Reports err to the parent (best effort). */
 void hull_sync_send_error(int fd, const struct hull_err *err);
 
@@ -69,6 +79,12 @@ struct hull_init_args {
   const int *cgroup_tasks_fds;
   char *const *cgroup_tasks_paths;
   size_t n_cgroup_tasks;
+  /* create on cgroup v1: the parent makes the cgroup after the clone, and
+   * GO carries the `tasks` fds (SCM_RIGHTS) with their paths as payload,
+   * one a line. Meanwhile, with no user namespace to wait for, the shim
+   * makes its namespaces (not the cgroup one: that needs the cgroup). */
+  bool cgroup_with_go;
+  bool pipelined;         /* GO2 comes with GO: no NS_READY to send */
   bool reaper;            /* run.hull.init: PID 1 is hull-init, the process its child */
   bool dumpable_setup;    /* unprivileged parent, new user ns: stay dumpable
                            * until GO2 so it (newuidmap, pasta) may reach

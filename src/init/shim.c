@@ -38,11 +38,13 @@ static int join_namespaces(struct hull_init_args *a, struct hull_err **err) {
   return 0;
 }
 
-static int make_namespaces(struct hull_init_args *a, struct hull_err **err) {
+/* All namespaces but those in `hold` (unshare flags made later). */
+static int make_namespaces(struct hull_init_args *a, unsigned long hold, struct hull_err **err) {
   if (join_namespaces(a, err) < 0) return -1;
-  if (a->unshare_flags && unshare((int)a->unshare_flags) < 0)
-    return hull_err_sys(err, "unshare namespaces (flags 0x%lx)", a->unshare_flags);
-  if ((a->unshare_flags & CLONE_NEWNET) && hull_ns_loopback_up(err) < 0) return -1;
+  unsigned long flags = a->unshare_flags & ~hold;
+  if (flags && unshare((int)flags) < 0)
+    return hull_err_sys(err, "unshare namespaces (flags 0x%lx)", flags);
+  if ((flags & CLONE_NEWNET) && hull_ns_loopback_up(err) < 0) return -1;
   if (a->new_time_ns && hull_ns_new_time(a->spec->linux_.time_offsets, err) < 0) return -1;
   return 0;
 }
@@ -248,24 +250,59 @@ static int wait_start(struct hull_init_args *a, struct hull_err **err) {
   return 0;
 }
 
-/* Into the container's cgroup (v1), before anything is charged to it or a
- * cgroup namespace is made: "0" moves the calling thread, and the shim has
- * no other thread. */
-static int join_cgroup(const struct hull_init_args *a, struct hull_err **err) {
+/* Into the container's cgroup (v1), before a cgroup namespace is made,
+ * anything forks or the process runs: "0" moves the calling thread, and
+ * the shim has no other thread. Closes the fds. */
+static int join_cgroup(const int *fds, size_t n, const char *const *paths,
+                       struct hull_err **err) {
   int r = 0;
-  for (size_t i = 0; i < a->n_cgroup_tasks; i++) {
-    if (r == 0 && write(a->cgroup_tasks_fds[i], "0", 1) < 0)
-      r = hull_err_sys(err, "join cgroup: write \"0\" to %s", a->cgroup_tasks_paths[i]);
-    close(a->cgroup_tasks_fds[i]);
+  for (size_t i = 0; i < n; i++) {
+    if (r == 0 && write(fds[i], "0", 1) < 0)
+      r = hull_err_sys(err, "join cgroup: write \"0\" to %s", paths[i] ? paths[i] : "tasks");
+    close(fds[i]);
   }
   return r;
+}
+
+/* The namespaces can be made before GO when nothing they need comes with
+ * it: no user namespace (its maps come first) and no seccomp agent socket
+ * to connect from the host's namespaces. Only with cgroup_with_go: it is
+ * what the parent does meanwhile. */
+static bool namespaces_before_go(const struct hull_init_args *a) {
+  const struct hull_seccomp *sc = &a->spec->linux_.seccomp;
+  return a->cgroup_with_go && !a->rootfs.new_userns && a->ns_fds[HULL_NS_USER] < 0 &&
+         !(a->seccomp && hull_seccomp_filter_has_notify(a->seccomp) && sc->listener_path);
+}
+
+/* GO from the parent, and the cgroup joined: the fds we were given at
+ * clone (exec), or those GO carries (create on v1). */
+static int go_and_join(struct hull_init_args *a, struct hull_err **err) {
+  if (!a->cgroup_with_go) {
+    if (join_cgroup(a->cgroup_tasks_fds, a->n_cgroup_tasks,
+                    (const char *const *)a->cgroup_tasks_paths, err) < 0)
+      return -1;
+    return hull_sync_expect(a->sync_fd, HULL_SYNC_GO, NULL, "init", err);
+  }
+  int fds[HULL_MAX_PASS_FDS];
+  size_t n;
+  _cleanup_free_ char *paths = NULL;
+  if (hull_sync_expect_fds(a->sync_fd, HULL_SYNC_GO, &paths, fds, HULL_MAX_PASS_FDS, &n, "init",
+                           err) < 0)
+    return -1;
+  const char *names[HULL_MAX_PASS_FDS] = {0};
+  char *save = NULL;
+  for (size_t i = 0; i < n; i++) names[i] = strtok_r(i ? NULL : paths, "\n", &save);
+  return join_cgroup(fds, n, names, err);
 }
 
 /* Everything from the namespaces to the point of waiting for start. */
 static int prepare(struct hull_init_args *a, char **state_json, char **exe, char ***env,
                    int *reaper_fd, struct hull_err **err) {
-  if (join_cgroup(a, err) < 0) return -1;
-  if (hull_sync_expect(a->sync_fd, HULL_SYNC_GO, NULL, "init", err) < 0) return -1;
+  /* Made while the parent makes the cgroup; the cgroup namespace waits
+   * for the join (its root is the cgroup we are in when it is made). */
+  bool early = namespaces_before_go(a);
+  if (early && make_namespaces(a, CLONE_NEWCGROUP, err) < 0) return -1;
+  if (go_and_join(a, err) < 0) return -1;
   /* In a user namespace made by clone, the maps are written now: become
    * its root so what the shim creates is owned by the mapped root. */
   if (!a->exec && a->rootfs.new_userns && a->ns_fds[HULL_NS_USER] < 0 && setresgid(0, 0, 0) == 0)
@@ -280,9 +317,11 @@ static int prepare(struct hull_init_args *a, char **state_json, char **exe, char
     listener = hull_seccomp_listener_connect(sc->listener_path, err);
     if (listener < 0) return -1;
   }
-  if (make_namespaces(a, err) < 0) return -1;
+  if (early && (a->unshare_flags & CLONE_NEWCGROUP) && unshare(CLONE_NEWCGROUP) < 0)
+    return hull_err_sys(err, "unshare the cgroup namespace");
+  if (!early && make_namespaces(a, 0, err) < 0) return -1;
   if (!a->exec) {
-    if (hull_sync_send(a->sync_fd, HULL_SYNC_NS_READY, NULL) < 0)
+    if (!a->pipelined && hull_sync_send(a->sync_fd, HULL_SYNC_NS_READY, NULL) < 0)
       return hull_err_sys(err, "sync: send");
     if (hull_sync_expect(a->sync_fd, HULL_SYNC_GO2, state_json, "init", err) < 0) return -1;
   }

@@ -5,6 +5,7 @@
 #include <errno.h>
 #include <string.h>
 #include <sys/socket.h>
+#include <unistd.h>
 
 int hull_sync_send(int fd, enum hull_sync_type type, const char *payload) {
   size_t len = payload ? strlen(payload) : 0;
@@ -20,12 +21,20 @@ int hull_sync_send(int fd, enum hull_sync_type type, const char *payload) {
   return w < 0 ? -1 : 0;
 }
 
+/* A peer that exits with messages of ours unread leaves ECONNRESET on
+ * our socket, reported before what it sent last (its ERROR): reading
+ * again, the error is consumed and the message (or EOF) comes. */
+static bool retry(ssize_t r, int *resets) {
+  return r < 0 && (errno == EINTR || (errno == ECONNRESET && (*resets)++ == 0));
+}
+
 int hull_sync_recv(int fd, enum hull_sync_type *type, char **payload, struct hull_err **err) {
   _cleanup_free_ char *buf = hull_xmalloc(HULL_SYNC_MAX + 1);
   ssize_t r;
+  int resets = 0;
   do {
     r = recv(fd, buf, HULL_SYNC_MAX, 0);
-  } while (r < 0 && errno == EINTR);
+  } while (retry(r, &resets));
   if (payload) *payload = NULL;
   if (r < 0) {
     if (errno == ECONNRESET) r = 0;
@@ -60,54 +69,90 @@ int hull_sync_expect(int fd, enum hull_sync_type want, char **payload, const cha
   return 0;
 }
 
-union fd_cmsg {
-  char buf[CMSG_SPACE(sizeof(int))];
-  struct cmsghdr align;
-};
-
 int hull_sync_send_fd(int fd, enum hull_sync_type type, int payload_fd) {
+  return hull_sync_send_fds(fd, type, NULL, &payload_fd, 1);
+}
+
+int hull_sync_send_fds(int fd, enum hull_sync_type type, const char *payload, const int *fds,
+                       size_t n) {
+  size_t len = payload ? strlen(payload) : 0;
+  if (len > HULL_SYNC_MAX - 4) len = HULL_SYNC_MAX - 4;
+  _cleanup_free_ char *buf = hull_xmalloc(4 + len);
   uint32_t t = (uint32_t)type;
-  return hull_send_with_fd(fd, &t, sizeof(t), payload_fd) < 0 ? -1 : 0;
+  memcpy(buf, &t, 4);
+  if (len) memcpy(buf + 4, payload, len);
+  return hull_send_with_fds(fd, buf, 4 + len, fds, n) < 0 ? -1 : 0;
 }
 
-/* The fd of an SCM_RIGHTS message, -1 if it carries none. */
-static int cmsg_fd(struct msghdr *msg) {
+/* Takes the fds of every SCM_RIGHTS message: up to max into fds[], the
+ * rest (a peer sending more than asked) closed at once. */
+static size_t cmsg_fds(struct msghdr *msg, int *fds, size_t max) {
+  size_t n = 0;
   for (struct cmsghdr *c = CMSG_FIRSTHDR(msg); c; c = CMSG_NXTHDR(msg, c)) {
-    if (c->cmsg_level != SOL_SOCKET || c->cmsg_type != SCM_RIGHTS ||
-        c->cmsg_len != CMSG_LEN(sizeof(int)))
-      continue;
-    int fd;
-    memcpy(&fd, CMSG_DATA(c), sizeof(int));
-    return fd;
+    if (c->cmsg_level != SOL_SOCKET || c->cmsg_type != SCM_RIGHTS) continue;
+    size_t k = (c->cmsg_len - CMSG_LEN(0)) / sizeof(int);
+    for (size_t i = 0; i < k; i++) {
+      int got;
+      memcpy(&got, CMSG_DATA(c) + i * sizeof(int), sizeof(int));
+      if (n < max) fds[n++] = got;
+      else close(got);
+    }
   }
-  return -1;
+  return n;
 }
 
-int hull_sync_expect_fd(int fd, enum hull_sync_type want, int *out, const char *what,
-                        struct hull_err **err) {
+static void close_all(int *fds, size_t n) {
+  for (size_t i = 0; i < n; i++) close(fds[i]);
+}
+
+int hull_sync_expect_fds(int fd, enum hull_sync_type want, char **payload, int *fds, size_t max,
+                         size_t *n, const char *what, struct hull_err **err) {
   _cleanup_free_ char *buf = hull_xmalloc(HULL_SYNC_MAX + 1);
-  union fd_cmsg u;
+  union {
+    char buf[CMSG_SPACE(sizeof(int) * HULL_MAX_PASS_FDS)];
+    struct cmsghdr align;
+  } u;
+  if (max > HULL_MAX_PASS_FDS) max = HULL_MAX_PASS_FDS;
   struct iovec iov = {.iov_base = buf, .iov_len = HULL_SYNC_MAX};
   struct msghdr msg = {.msg_iov = &iov, .msg_iovlen = 1, .msg_control = u.buf,
                        .msg_controllen = sizeof(u.buf)};
   ssize_t r;
+  int resets = 0;
   do {
     r = recvmsg(fd, &msg, MSG_CMSG_CLOEXEC);
-  } while (r < 0 && errno == EINTR);
-  *out = -1;
+  } while (retry(r, &resets));
+  *n = 0;
+  if (payload) *payload = NULL;
   if (r < 0 && errno != ECONNRESET) return hull_err_sys(err, "sync: recv");
   if (r <= 0) return hull_err_set(err, 0, "%s: the container init exited", what);
-  _cleanup_close_ int got = cmsg_fd(&msg);
-  if (r < 4) return hull_err_set(err, EPROTO, "sync: short message (%zd bytes)", r);
-  uint32_t t;
-  memcpy(&t, buf, 4);
+  size_t got = cmsg_fds(&msg, fds, max);
+  uint32_t t = 0;
+  if (r >= 4) memcpy(&t, buf, 4);
   buf[r] = '\0';
-  if (t == HULL_SYNC_ERROR) return hull_err_set(err, 0, "%s", r > 4 ? buf + 4 : "unknown error");
-  if (t != (uint32_t)want)
-    return hull_err_set(err, EPROTO, "%s: unexpected sync message %u (wanted %d)", what, t,
-                        (int)want);
-  if (got < 0) return hull_err_set(err, EPROTO, "%s: sync message %u carries no fd", what, t);
-  *out = hull_steal_fd(&got);
+  int rc = 0;
+  if (r < 4) rc = hull_err_set(err, EPROTO, "sync: short message (%zd bytes)", r);
+  else if (t == HULL_SYNC_ERROR) rc = hull_err_set(err, 0, "%s", r > 4 ? buf + 4 : "unknown error");
+  else if (t != (uint32_t)want)
+    rc = hull_err_set(err, EPROTO, "%s: unexpected sync message %u (wanted %d)", what, t, (int)want);
+  else if (msg.msg_flags & MSG_CTRUNC)
+    rc = hull_err_set(err, EPROTO, "%s: sync message %u: its fds did not fit", what, t);
+  if (rc < 0) {
+    close_all(fds, got);
+    return rc;
+  }
+  *n = got;
+  if (payload) *payload = hull_xstrdup(buf + 4);
+  return 0;
+}
+
+int hull_sync_expect_fd(int fd, enum hull_sync_type want, int *out, const char *what,
+                        struct hull_err **err) {
+  int fds[1];
+  size_t n;
+  *out = -1;
+  if (hull_sync_expect_fds(fd, want, NULL, fds, 1, &n, what, err) < 0) return -1;
+  if (n == 0) return hull_err_set(err, EPROTO, "%s: sync message %d carries no fd", what, (int)want);
+  *out = fds[0];
   return 0;
 }
 

@@ -256,17 +256,31 @@ struct clone_args_v2 {
 #define CLONE_INTO_CGROUP 0x200000000ULL
 #endif
 
+/* Nothing to do here between the shim's namespaces and its rootfs work
+ * (no network, no prestart/createRuntime hook): GO2 follows GO at once
+ * and the shim runs through without NS_READY, instead of waiting for this
+ * process to be scheduled twice more (on a busy host each wake-up is a
+ * wait). net/ only runs when networking is asked for: a new netns alone
+ * just gets its loopback up (done by the shim). */
+static bool pipelined(const struct hull_create_job *j) {
+  struct hull_net_ctx nctx = net_ctx(j);
+  const struct hull_hooks *h = &j->spec->hooks;
+  return !hull_net_wanted(j->spec, &nctx) && h->count[HULL_HOOK_PRESTART] == 0 &&
+         h->count[HULL_HOOK_CREATE_RUNTIME] == 0;
+}
+
 static int spawn(struct hull_create_job *j, struct hull_err **err) {
+  j->pipelined = pipelined(j);
   int sp[2];
   if (socketpair(AF_UNIX, SOCK_SEQPACKET | SOCK_CLOEXEC, 0, sp) < 0)
     return hull_err_sys(err, "socketpair");
   struct clone_args_v2 ca = {.flags = j->clone_flags, .exit_signal = SIGCHLD};
-  if (hull_cgroup_tasks_open(j->cg, NULL, &j->cg_tasks, err) < 0) {
+  if (!j->cgroup_late && hull_cgroup_tasks_open(j->cg, NULL, &j->cg_tasks, err) < 0) {
     close(sp[0]);
     close(sp[1]);
     return -1;
   }
-  int cgfd = hull_cgroup_fd(j->cg);
+  int cgfd = j->cgroup_late ? -1 : hull_cgroup_fd(j->cg);
   if (cgfd >= 0) {
     ca.flags |= CLONE_INTO_CGROUP;
     ca.cgroup = (uint64_t)cgfd;
@@ -299,7 +313,8 @@ static int spawn(struct hull_create_job *j, struct hull_err **err) {
                    .overlay = j->overlay_cfg.enabled ? &j->overlay_req : NULL,
                    .overlay_fd = j->overlay_fd},
         .cgroup_tasks_fds = j->cg_tasks.fds, .cgroup_tasks_paths = j->cg_tasks.paths,
-        .n_cgroup_tasks = j->cg_tasks.n};
+        .n_cgroup_tasks = j->cg_tasks.n, .cgroup_with_go = j->cgroup_late,
+        .pipelined = j->pipelined};
     memcpy(a.ns_fds, j->ns_fds, sizeof(a.ns_fds));
     _exit(hull_init_main(&a));
   }
@@ -324,11 +339,41 @@ static int spawn(struct hull_create_job *j, struct hull_err **err) {
 static int receive_pty(struct hull_create_job *j, struct hull_err **err) {
   if (!j->spec->process.terminal) return 0;
   if (hull_sync_expect_fd(j->sync_fd, HULL_SYNC_PTY, &j->master, "create", err) < 0) return -1;
-  if (j->opts->console_socket == NULL) return 0;
+  /* A foreground run relays it: sized from our terminal before START, so
+   * the process never starts with consoleSize when ours has a size. */
+  if (j->opts->console_socket == NULL) {
+    hull_tty_copy_size(0, j->master);
+    return 0;
+  }
   if (hull_console_send(j->opts->console_socket, j->master, err) < 0) return -1;
   close(j->master);
   j->master = -1;
   return 0;
+}
+
+/* v1, after the clone: the cgroup, made while the shim makes its
+ * namespaces, and its tasks fds for GO to carry. The shim joins before it
+ * makes the cgroup namespace, forks or runs anything (init/shim.c). */
+static int late_cgroup(struct hull_create_job *j, struct hull_err **err) {
+  if (!j->cgroup_late) return 0;
+  if (setup_cgroup(j, err) < 0 || hull_cgroup_tasks_open(j->cg, NULL, &j->cg_tasks, err) < 0)
+    return -1;
+  j->joins_itself = j->cg_tasks.n > 0;
+  return 0;
+}
+
+/* GO: with the tasks fds (and their paths, one a line) on v1. */
+static int send_go(struct hull_create_job *j) {
+  if (!j->cgroup_late) return hull_sync_send(j->sync_fd, HULL_SYNC_GO, NULL);
+  _cleanup_free_ char *paths = hull_xstrdup("");
+  for (size_t i = 0; i < j->cg_tasks.n; i++) {
+    char *p = hull_xasprintf("%s%s%s", paths, i ? "\n" : "", j->cg_tasks.paths[i]);
+    free(paths);
+    paths = p;
+  }
+  int r = hull_sync_send_fds(j->sync_fd, HULL_SYNC_GO, paths, j->cg_tasks.fds, j->cg_tasks.n);
+  hull_cgroup_tasks_close(&j->cg_tasks);
+  return r;
 }
 
 /* Parent half of the sync protocol, up to the shim's READY. */
@@ -339,27 +384,17 @@ static int parent_sync(struct hull_create_job *j, struct hull_err **err) {
       hull_cgroup_enter(j->cg, j->pid, NULL, err) < 0)
     return -1;
   struct hull_state *st = j->c->state;
-  /* net/ only runs when networking is asked for: a new netns alone just
-   * gets its loopback up (done by the shim). */
   struct hull_net_ctx nctx = net_ctx(j);
-  bool net = hull_net_wanted(j->spec, &nctx);
   const struct hull_hooks *h = &j->spec->hooks;
-  /* Nothing to do here between the shim's namespaces and its rootfs work
-   * (no network, no prestart/createRuntime hook): GO2 follows GO at once
-   * and the shim runs through, instead of waiting for this process to be
-   * scheduled twice more (on a busy host each wake-up is a wait). */
-  bool pipelined = !net && h->count[HULL_HOOK_PRESTART] == 0 &&
-                   h->count[HULL_HOOK_CREATE_RUNTIME] == 0;
   _cleanup_free_ char *state = NULL;
-  if (hull_sync_send(j->sync_fd, HULL_SYNC_GO, NULL) < 0) return hull_err_sys(err, "sync: send");
-  if (pipelined) {
+  if (send_go(j) < 0) return hull_err_sys(err, "sync: send");
+  if (j->pipelined) {
     state = hull_hook_state(st, HULL_STATUS_CREATING);
-    /* A shim that died already: the expect below reports its own error. */
+    /* A shim that died already: the expect of READY reports its error. */
     hull_sync_send(j->sync_fd, HULL_SYNC_GO2, state);
-  }
-  if (hull_sync_expect(j->sync_fd, HULL_SYNC_NS_READY, NULL, "create", err) < 0) return -1;
-  if (!pipelined) {
-    if (net) {
+  } else {
+    if (hull_sync_expect(j->sync_fd, HULL_SYNC_NS_READY, NULL, "create", err) < 0) return -1;
+    if (hull_net_wanted(j->spec, &nctx)) {
       st->net_setup = true; /* before: a partial setup is torn down too */
       if (hull_container_save(j->c, err) < 0) return -1;
       if (hull_net_setup(j->spec, &nctx, err) < 0) return -1;
@@ -370,6 +405,15 @@ static int parent_sync(struct hull_create_job *j, struct hull_err **err) {
       return -1;
     if (hull_sync_send(j->sync_fd, HULL_SYNC_GO2, state) < 0)
       return hull_err_sys(err, "sync: send");
+  }
+  /* run: nothing of ours has to precede the exec (the state, pid file
+   * and pidfd of finish() do not), so START follows GO2 and the shim goes
+   * on from READY to execve without waiting for us to be scheduled. Not
+   * with a terminal: its receiver (or our relay, sizing it from ours) gets
+   * the pty before anything runs. */
+  if (j->opts->run && !j->spec->process.terminal) {
+    if (hull_sync_send(j->sync_fd, HULL_SYNC_START, NULL) < 0) return hull_err_sys(err, "sync: send");
+    j->start_sent = true;
   }
   return receive_pty(j, err) < 0 ? -1 : hull_sync_expect(j->sync_fd, HULL_SYNC_READY, NULL, "create", err);
 }
@@ -406,8 +450,12 @@ static void undo(struct hull_create_job *j) {
 
 int hull_create_job_run(struct hull_create_job *j, struct hull_err **err) {
   if (load_bundle(j, err) < 0 || hull_create_overlay_config(j, err) < 0) return -1;
-  if (init_state(j, err) < 0 || prepare_net(j, err) < 0 || setup_cgroup(j, err) < 0 ||
-      prepare_io(j, err) < 0 || hull_create_overlay_mount(j, err) < 0 || spawn(j, err) < 0 ||
+  /* v1: the cgroup's mkdirs and limits overlap the shim's namespaces
+   * (two cores do both at once); v2 needs it for the clone. */
+  j->cgroup_late = !hull_cgroup_before_clone(j->ctx->cgroup_manager);
+  if (init_state(j, err) < 0 || prepare_net(j, err) < 0 ||
+      (!j->cgroup_late && setup_cgroup(j, err) < 0) || prepare_io(j, err) < 0 ||
+      hull_create_overlay_mount(j, err) < 0 || spawn(j, err) < 0 || late_cgroup(j, err) < 0 ||
       parent_sync(j, err) < 0 || finish(j, err) < 0) {
     undo(j);
     return -1;

@@ -18,6 +18,11 @@ struct hull_create_job {
   struct hull_cgroup *cg;
   struct hull_cgroup_tasks cg_tasks; /* v1: for the shim to join by itself */
   bool joins_itself;
+  bool cgroup_late;   /* v1: the cgroup is made after the clone, its tasks
+                       * fds go to the shim with GO */
+  bool pipelined;     /* nothing for us between the shim's namespaces and
+                       * its rootfs: GO2 goes with GO, no NS_READY */
+  bool start_sent;    /* run: START went with GO2 */
   struct hull_seccomp_filter *seccomp;
   int sync_fd, fifo_fd, master; /* master: the terminal's pty, from the shim */
   int pidfd_sock;             /* --pidfd-socket, connected before clone */

@@ -20,7 +20,8 @@ static void run_poststart(const struct hull_spec *spec, const struct hull_state 
 /* run: tell the shim to exec, wait for its sync socket to close (execve
  * succeeded: the socket is CLOEXEC) or an error. */
 static int run_start(struct hull_create_job *j, struct hull_err **err) {
-  if (hull_sync_send(j->sync_fd, HULL_SYNC_START, NULL) < 0) return hull_err_sys(err, "sync: send");
+  if (!j->start_sent && hull_sync_send(j->sync_fd, HULL_SYNC_START, NULL) < 0)
+    return hull_err_sys(err, "sync: send");
   enum hull_sync_type t;
   _cleanup_free_ char *msg = NULL;
   if (hull_sync_recv(j->sync_fd, &t, &msg, err) < 0) return -1;

@@ -59,6 +59,9 @@ static inline int hull_steal_fd(int *fd) {
 /* sendmsg of LEN bytes of DATA with FD attached (SCM_RIGHTS), retried on
  * EINTR, never raising SIGPIPE: bytes sent, or -1 with errno. */
 ssize_t hull_send_with_fd(int sock, const void *data, size_t len, int fd);
+/* The same with N fds (0..HULL_MAX_PASS_FDS; none: a plain message). */
+#define HULL_MAX_PASS_FDS 32
+ssize_t hull_send_with_fds(int sock, const void *data, size_t len, const int *fds, size_t n);
 
 /* ---- logging ----------------------------------------------------------- */
 enum hull_log_level { HULL_LOG_ERROR, HULL_LOG_WARN, HULL_LOG_INFO, HULL_LOG_DEBUG };
