@@ -21,17 +21,6 @@ setup() {
 }
 teardown() { net_run_teardown; }
 
-# get CMD...: CMD is an nc prefix (nc HOST PORT follows); retries an HTTP
-# GET of /index.html until an answer comes. Prints the answer.
-get() {
-  local out= i
-  for i in $(seq 1 30); do
-    out=$(printf 'GET /index.html HTTP/1.0\r\n\r\n' | "$@" 2>/dev/null) && [ -n "$out" ] && break
-    sleep 0.1
-  done
-  printf '%s' "$out"
-}
-
 # refused CMD...: one try gets no HTTP answer.
 no_answer() {
   local out
@@ -48,23 +37,13 @@ localnet() { hostns cat /proc/sys/net/ipv4/conf/hull0/route_localnet; }
     | .process.args = ["httpd", "-f", "-p", "80", "-h", "/www"]'
   start v6
   # outside -> host's IPv6 address:8080 -> [fd68:756c:6c00::2]:80
-  out=$(get ip netns exec "$OUTNS" busybox nc -w 3 2001:db8:1::1 8080)
+  out=$(http_get /index.html ip netns exec "$OUTNS" busybox nc -w 3 2001:db8:1::1 8080)
   [[ "$out" == *"HTTP/1.1 200 OK"*hello-from-container* ]]
   # the container -> outside over IPv6: the outside has no route back to
   # fd68:756c:6c00::/64, so an answer proves the source was the host's
-  local www=$BATS_TEST_TMPDIR/www
-  mkdir -p "$www/cgi-bin"
-  printf '#!/bin/sh\necho "Content-Type: text/plain"\necho\necho "peer=$REMOTE_ADDR"\n' \
-    >"$www/cgi-bin/peer"
-  chmod 755 "$www/cgi-bin/peer"
-  ip netns exec "$OUTNS" busybox httpd -f -p 7000 -h "$www" &
-  PIDS+=($!)
-  local peer=
-  for _ in $(seq 1 50); do
-    peer=$(printf 'GET /cgi-bin/peer HTTP/1.0\r\n\r\n' |
-      h exec v6 nc -w 3 2001:db8:1::2 7000 2>/dev/null) && [ -n "$peer" ] && break
-    sleep 0.1
-  done
+  outside_peer_server
+  local peer
+  peer=$(http_get /cgi-bin/peer h exec v6 nc -w 3 2001:db8:1::2 7000)
   [[ "$peer" == *"peer=2001:db8:1::1"* ]] || [[ "$peer" == *"peer=[2001:db8:1::1]"* ]]
   run hostns nft list ruleset
   [[ "$output" == *'ip6 saddr fd68:756c:6c00::2 oifname != "hull0" masquerade'* ]]
@@ -90,12 +69,12 @@ localnet() { hostns cat /proc/sys/net/ipv4/conf/hull0/route_localnet; }
   # another container, to the host's addresses (outside link, bridge
   # gateway, IPv6 of both); the server sees the bridge as the client
   for addr in 192.0.2.1 10.213.0.1 2001:db8:1::1 fd68:756c:6c00::1; do
-    out=$(get h exec cli nc -w 3 "$addr" 8080)
+    out=$(http_get /index.html h exec cli nc -w 3 "$addr" 8080)
     [[ "$out" == *"HTTP/1.1 200 OK"*hello-from-container* ]] || { echo "cli -> $addr: $out"; false; }
   done
   # the container to itself through the host's port
   for addr in 192.0.2.1 2001:db8:1::1; do
-    out=$(get h exec srv nc -w 3 "$addr" 8080)
+    out=$(http_get /index.html h exec srv nc -w 3 "$addr" 8080)
     [[ "$out" == *"HTTP/1.1 200 OK"*hello-from-container* ]] || { echo "srv -> $addr: $out"; false; }
   done
   # hairpin mode on srv's bridge port (the one with ports) only
@@ -104,7 +83,7 @@ localnet() { hostns cat /proc/sys/net/ipv4/conf/hull0/route_localnet; }
   [ "$(echo "$output" | grep -c "hairpin off")" -eq 1 ]
   # the host's own loopback, as podman/CNI portmap users expect
   [ "$(localnet)" = 1 ]
-  out=$(get hostns busybox nc -w 3 127.0.0.1 8080)
+  out=$(http_get /index.html hostns busybox nc -w 3 127.0.0.1 8080)
   [[ "$out" == *"HTTP/1.1 200 OK"*hello-from-container* ]]
   h delete --force cli
   h delete --force srv
@@ -203,12 +182,12 @@ except socket.timeout:
   # 7000-7002 are udp only
   no_answer ip netns exec "$OUTNS" busybox nc -w 1 192.0.2.1 7000
   # 9091 only on 192.0.2.1: not on the bridge address, nor on 127.0.0.1
-  out=$(get ip netns exec "$OUTNS" busybox nc -w 3 192.0.2.1 9091)
+  out=$(http_get /index.html ip netns exec "$OUTNS" busybox nc -w 3 192.0.2.1 9091)
   [[ "$out" == *"HTTP/1.1 200 OK"*hello-from-container* ]]
   no_answer hostns busybox nc -w 1 10.213.0.1 9091
   no_answer hostns busybox nc -w 1 127.0.0.1 9091
   # 9090 only on the host's 127.0.0.1, not from the outside
-  out=$(get hostns busybox nc -w 3 127.0.0.1 9090)
+  out=$(http_get /index.html hostns busybox nc -w 3 127.0.0.1 9090)
   [[ "$out" == *"HTTP/1.1 200 OK"*hello-from-container* ]]
   no_answer ip netns exec "$OUTNS" busybox nc -w 1 192.0.2.1 9090
   run hostns nft list ruleset

@@ -1,5 +1,5 @@
-# Shared by net.bats and net-run.bats: both work in a private "host"
-# network namespace named $HOSTNS (made by their setup).
+# Shared by net.bats, net-run.bats and net-ports.bats: all work in a
+# private "host" network namespace named $HOSTNS (made by their setup).
 
 # hostns CMD...: CMD in the test's "host" network namespace.
 hostns() {
@@ -23,9 +23,10 @@ make_outside() {
   ip netns exec "$OUTNS" ip addr add 2001:db8:1::2/64 dev out0 nodad
 }
 
-# outside_peer_server: busybox httpd on 192.0.2.2:7000 in $OUTNS whose
-# /cgi-bin/peer answers "peer=<the client's address as the outside sees
-# it>"; its pid goes to PIDS (the caller's teardown kills them).
+# outside_peer_server: busybox httpd on port 7000 of $OUTNS (192.0.2.2,
+# 2001:db8:1::2) whose /cgi-bin/peer answers "peer=<the client's address
+# as the outside sees it>"; its pid goes to PIDS (the caller's teardown
+# kills them).
 outside_peer_server() {
   local www=$BATS_TEST_TMPDIR/www
   mkdir -p "$www/cgi-bin"
