@@ -63,6 +63,7 @@ struct batch {
   struct mnl_nlmsg_batch *b;
   uint32_t seq;
   unsigned n_acks;      /* messages that will be acked */
+  bool overflow;        /* a message did not fit: never sent */
   char table[32];
   char bridge[IFNAMSIZ]; /* zero-padded, as oifname compares it */
 };
@@ -75,7 +76,7 @@ static void *cur(struct batch *b) {
  * thousands of rules, whose acks would overrun the socket's receive
  * buffer. Errors are reported for every message anyway. */
 static void next(struct batch *b, bool acked) {
-  mnl_nlmsg_batch_next(b->b);
+  if (!mnl_nlmsg_batch_next(b->b)) b->overflow = true;
   if (acked) b->n_acks++;
 }
 
@@ -339,6 +340,7 @@ static struct mnl_socket *nft_socket(size_t sndbuf) {
 
 /* Sends the batch and waits for every ack: 0, or the first error's errno. */
 static int send_batch(struct batch *b) {
+  if (b->overflow) return EMSGSIZE; /* (a truncated batch would half-apply) */
   size_t size = mnl_nlmsg_batch_size(b->b);
   __attribute__((cleanup(nl_closep))) struct mnl_socket *nl = nft_socket(size);
   if (nl == NULL) return errno;
@@ -406,8 +408,8 @@ static int write_localnet(const char *bridge, const char *v, struct hull_err **e
 
 int hull_nft_setup(const char *id, const struct hull_net_opts *o, const struct hull_ip *addr,
                    const struct hull_ip *addr6, struct hull_err **err) {
-  /* worst case per message is well under 512 bytes */
-  size_t size = 8192 + o->n_ports * 4 * 512;
+  /* a rule is 600 bytes at most (IPv6 DNAT); up to 4 per port */
+  size_t size = 16384 + o->n_ports * 4 * 1024;
   _cleanup_free_ char *buf = hull_xmalloc(size);
   memset(buf, 0, size); /* (padding libnftnl leaves unwritten) */
   struct batch b;

@@ -282,3 +282,59 @@ nothing_left() {
     [ ! -d /proc/$k ] || [ "$(awk '{print $3}' /proc/$k/stat)" = Z ]
   done
 }
+
+@test "net-ports: the largest port list (1024 ports, IPv4 and IPv6) is applied whole" {
+  update_config "$B" '.annotations = {"run.hull.net": "veth", "run.hull.net.ipv6": "true",
+    "run.hull.net.ports": "20000-21023:30000-31023/udp"}'
+  start big
+  run hostns nft list ruleset
+  # pre and out chains, both families
+  [ "$(echo "$output" | grep -c "dnat ip to 10.213.0.2:")" -eq 2048 ]
+  [ "$(echo "$output" | grep -c "dnat ip6 to \[fd68:756c:6c00::2\]:")" -eq 2048 ]
+  [[ "$output" == *"udp dport 21023 dnat ip6 to [fd68:756c:6c00::2]:31023"* ]]
+  h delete --force big
+  nothing_left
+}
+
+@test "net-ports: route_localnet stays on while another container on the bridge forwards ports" {
+  update_config "$B" '.annotations = {"run.hull.net": "veth", "run.hull.net.ports": "8080:80"}'
+  start p1
+  bundle_for "$BATS_TEST_TMPDIR/b2" p2 '.annotations = {"run.hull.net": "veth",
+    "run.hull.net.ports": "8081:80"}'
+  h create --bundle "$BATS_TEST_TMPDIR/b2" p2 </dev/null >/dev/null
+  # a container on another bridge, and one without ports on this one
+  bundle_for "$BATS_TEST_TMPDIR/b3" p3 '.annotations = {"run.hull.net": "veth",
+    "run.hull.net.bridge": "hbr3", "run.hull.net.subnet": "10.214.0.0/24",
+    "run.hull.net.ports": "8082:80"}'
+  h create --bundle "$BATS_TEST_TMPDIR/b3" p3 </dev/null >/dev/null
+  bundle_for "$BATS_TEST_TMPDIR/b4" p4 '.annotations = {"run.hull.net": "veth"}'
+  h create --bundle "$BATS_TEST_TMPDIR/b4" p4 </dev/null >/dev/null
+  [ "$(localnet)" = 1 ]
+  [ "$(hostns cat /proc/sys/net/ipv4/conf/hbr3/route_localnet)" = 1 ]
+  [ "$(hostns cat /proc/sys/net/ipv4/conf/all/route_localnet)" = 0 ]
+  h delete --force p1
+  [ "$(localnet)" = 1 ] # p2's forwards still need it, and its guard is there
+  [ "$(hostns nft list chains | grep -c "chain guard-hull0")" -eq 1 ]
+  h delete --force p4
+  [ "$(localnet)" = 1 ]
+  h delete --force p2
+  [ "$(localnet)" = 0 ]
+  [ "$(hostns cat /proc/sys/net/ipv4/conf/hbr3/route_localnet)" = 1 ]
+  h delete --force p3
+  [ "$(hostns cat /proc/sys/net/ipv4/conf/hbr3/route_localnet)" = 0 ]
+  nothing_left
+}
+
+@test "net-ports: delete removes the ip-family table an older hull made" {
+  update_config "$B" '.annotations = {"run.hull.net": "veth", "run.hull.net.nat": "true"}'
+  start old1
+  local table
+  table=$(hostns nft list tables | awk '/hull-/ {print $3}')
+  [ -n "$table" ]
+  # what hull made before the inet family, for the same container
+  hostns nft add table ip "$table"
+  hostns nft add chain ip "$table" post '{ type nat hook postrouting priority 100; }'
+  [ "$(hostns nft list tables | wc -l)" -eq 2 ]
+  h delete --force old1
+  nothing_left
+}
