@@ -26,12 +26,14 @@ test_cgroups() {
 
 state() {
   test_cgroups | sed 's/^/cgroup /'
-  awk '{ print "mount " $5 }' /proc/self/mountinfo
+  # (/run/netns: `ip netns add` binds it onto itself once, for good)
+  awk '$5 != "/run/netns" { print "mount " $5 }' /proc/self/mountinfo
   ip netns list 2>/dev/null | awk '{ print "netns " $1 }'
   ip -o link show 2>/dev/null | awk -F': ' '{ sub(/@.*/, "", $2); print "link " $2 }'
   nft list tables 2>/dev/null | sed 's/^table /nft /'
   [ -d /run/hull ] && find /run/hull -mindepth 1 -maxdepth 1 | sed 's/^/state /'
-  find /tmp -mindepth 1 -maxdepth 1 \( -name 'hull*' -o -name 'bats-run-*' -o -name 'bats.*' \) \
+  find /tmp /var/tmp -mindepth 1 -maxdepth 1 \( -name 'hull*' -o -name 'bats-run-*' -o \
+    -name 'bats.*' -o -name 'podman*' -o -name 'containers-user-*' -o -name 'containerd*' \) \
     2>/dev/null | sed 's/^/tmp /'
   losetup -n -O NAME 2>/dev/null | sed 's/^/loop /'
   cut -d: -f1 /etc/passwd | sed 's/^/user /'
