@@ -34,10 +34,10 @@ static int64_t num(const char *s) {
 }
 
 static void add_device(struct hull_resources *r, const char *spec) {
-  char allow[8], acc[8] = "";
+  char allow[8], acc[4] = "";
   char type;
   long long ma, mi;
-  if (sscanf(spec, "%7[^:]:%c:%lld:%lld:%7s", allow, &type, &ma, &mi, acc) < 4) {
+  if (sscanf(spec, "%7[^:]:%c:%lld:%lld:%3s", allow, &type, &ma, &mi, acc) < 4) {
     fprintf(stderr, "bad device rule %s\n", spec);
     exit(2);
   }
