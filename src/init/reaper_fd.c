@@ -6,6 +6,7 @@
 
 #include <errno.h>
 #include <fcntl.h>
+#include <stdint.h>
 #include <sys/mman.h>
 #include <sys/stat.h>
 #include <sys/syscall.h>
@@ -21,7 +22,9 @@ extern const unsigned char hull_reaper_blob_end[];
 #endif
 
 size_t hull_reaper_size(void) {
-  return (size_t)(hull_reaper_blob_end - hull_reaper_blob);
+  /* Two linker symbols are two objects to C: subtracting the pointers is
+   * undefined, their addresses as integers is not. */
+  return (size_t)((uintptr_t)hull_reaper_blob_end - (uintptr_t)hull_reaper_blob);
 }
 
 int hull_reaper_memfd(struct hull_err **err) {
