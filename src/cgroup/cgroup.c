@@ -121,7 +121,7 @@ struct hull_cgroup *hull_cgroup_create(const char *manager, const char *cgroups_
     return hull_err_set(err, EINVAL, "linux.cgroupsPath \"%s\": resolves to the root cgroup",
                         given ? cgroups_path : id ? id : ""), NULL;
 
-  enum hull_cgroup_mode mode;
+  enum hull_cgroup_mode mode = HULL_CGROUP_V1;
   struct hull_err *local = NULL;
   struct hull_cgroup *cg = NULL;
   _cleanup_free_ char *mountinfo = NULL;

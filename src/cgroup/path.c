@@ -63,11 +63,11 @@ char *hull_cg_proc_path(const char *text, const char *controller) {
     const char *c1 = memchr(line, ':', (size_t)(end - line));
     const char *c2 = c1 ? memchr(c1 + 1, ':', (size_t)(end - c1 - 1)) : NULL;
     if (c2) {
-      _cleanup_free_ char *list = strndup(c1 + 1, (size_t)(c2 - c1 - 1));
+      _cleanup_free_ char *list = hull_xstrndup(c1 + 1, (size_t)(c2 - c1 - 1));
       bool hit = controller == NULL
                      ? (list[0] == '\0' && (size_t)(c1 - line) == 1 && line[0] == '0')
                      : hull_cg_list_has(list, controller);
-      if (hit) return strndup(c2 + 1, (size_t)(end - c2 - 1));
+      if (hit) return hull_xstrndup(c2 + 1, (size_t)(end - c2 - 1));
     }
     line = *end ? end + 1 : NULL;
   }
@@ -109,7 +109,7 @@ static size_t split_fields(const char *line, const char **f, size_t *len, size_t
 
 /* Super options minus the generic flags leave the controller list. */
 static char *controllers_from_opts(const char *opts, size_t n) {
-  _cleanup_free_ char *copy = strndup(opts, n);
+  _cleanup_free_ char *copy = hull_xstrndup(opts, n);
   char *out = hull_xcalloc(1, n + 1);
   char *save = NULL;
   for (char *t = strtok_r(copy, ",", &save); t; t = strtok_r(NULL, ",", &save)) {

@@ -101,8 +101,8 @@ static void hugetlb(yajl_gen g, const char *dir, bool v2) {
   while ((e = readdir(d)) != NULL) {
     const char *suffix = v2 ? ".current" : ".usage_in_bytes";
     size_t n = strlen(e->d_name), sl = strlen(suffix);
-    if (!hull_str_has_prefix(e->d_name, "hugetlb.") || n <= 8 + sl || strcmp(e->d_name + n - sl, suffix)) continue;
-    _cleanup_free_ char *size = strndup(e->d_name + 8, n - 8 - sl);
+    if (!hull_str_has_prefix(e->d_name, "hugetlb.") || n <= 8 + sl || strcmp(e->d_name + n - sl, suffix) != 0) continue;
+    _cleanup_free_ char *size = hull_xstrndup(e->d_name + 8, n - 8 - sl);
     if (strchr(size, '.')) continue; /* rsvd files */
     _cleanup_free_ char *f1 = hull_xasprintf("hugetlb.%s%s", size, suffix);
     _cleanup_free_ char *f2 = hull_xasprintf("hugetlb.%s.%s", size, v2 ? "max" : "max_usage_in_bytes");

@@ -39,8 +39,8 @@ static int parse_bytes(const char *flag, const char *s, int64_t *out, struct hul
   int64_t mult = 1;
   _cleanup_free_ char *num = hull_xstrdup(s);
   if (n > 1) {
-    char c = num[n - 1] | 0x20;
-    if (c == 'b' && n > 2) c = num[--n - 1] | 0x20;
+    char c = (char)(num[n - 1] | 0x20);
+    if (c == 'b' && n > 2) c = (char)(num[--n - 1] | 0x20);
     if (c == 'k' || c == 'm' || c == 'g') {
       mult = c == 'k' ? 1024 : c == 'm' ? 1024 * 1024 : 1024 * 1024 * 1024;
       n--;
@@ -75,8 +75,8 @@ static int from_flags(struct hull_resources *r, struct hull_err **err) {
 #define NUM(var, dst, has, type)                                              \
   if (var) {                                                                  \
     if (parse_i64(#var, var, &v, err) < 0) return -1;                         \
-    dst = (type)v;                                                            \
-    has = true;                                                               \
+    (dst) = (type)v;                                                          \
+    (has) = true;                                                             \
   }
   NUM(cpu_shares, r->cpu.shares, r->cpu.has_shares, uint64_t)
   NUM(cpu_quota, r->cpu.quota, r->cpu.has_quota, int64_t)

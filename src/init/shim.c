@@ -358,7 +358,8 @@ static int prepare(struct hull_init_args *a, char **state_json, char **exe, char
 static void exec_process(const struct hull_init_args *a, const char *exe, char **env,
                          int reaper_fd) {
   if (reaper_fd < 0) {
-    execve(exe, a->process->args, env);
+    /* prepare() failed unless it found exe */
+    execve(exe, a->process->args, env); // NOLINT(clang-analyzer-core.NonNullParamChecker)
     return;
   }
   size_t n = hull_strv_len(a->process->args);

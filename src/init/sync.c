@@ -13,7 +13,7 @@ int hull_sync_send(int fd, enum hull_sync_type type, const char *payload) {
   _cleanup_free_ char *buf = hull_xmalloc(4 + len);
   uint32_t t = (uint32_t)type;
   memcpy(buf, &t, 4);
-  if (len) memcpy(buf + 4, payload, len);
+  if (len) memcpy(buf + 4, payload, len); // NOLINT(bugprone-not-null-terminated-result): length-framed, no NUL on the wire
   ssize_t w;
   do {
     w = send(fd, buf, 4 + len, MSG_NOSIGNAL);
@@ -57,7 +57,7 @@ int hull_sync_recv(int fd, enum hull_sync_type *type, char **payload, struct hul
 
 int hull_sync_expect(int fd, enum hull_sync_type want, char **payload, const char *what,
                      struct hull_err **err) {
-  enum hull_sync_type t;
+  enum hull_sync_type t = HULL_SYNC_EOF;
   _cleanup_free_ char *p = NULL;
   if (hull_sync_recv(fd, &t, &p, err) < 0) return -1;
   if (t == HULL_SYNC_ERROR) return hull_err_set(err, 0, "%s", p && *p ? p : "unknown error");

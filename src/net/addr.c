@@ -78,7 +78,11 @@ bool hull_prefix_contains(const struct hull_prefix *p, const struct hull_ip *ip)
 
 /* Host bits of the prefix, capped to 64 (IPv6 offsets fit in a uint64). */
 static unsigned host_bits(const struct hull_prefix *p) {
-  unsigned h = (unsigned)hull_ip_bytes(p->ip.family) * 8 - p->len;
+  unsigned bits = (unsigned)hull_ip_bytes(p->ip.family) * 8;
+  /* a length past the address (never parsed, but a caller's struct) has
+   * no host bits, rather than wrapping to a 64-bit shift */
+  if (p->len >= bits) return 0;
+  unsigned h = bits - p->len;
   return h > 64 ? 64 : h;
 }
 
@@ -115,6 +119,6 @@ int hull_prefix_offset(const struct hull_prefix *p, const struct hull_ip *ip, ui
 uint64_t hull_prefix_last_host(const struct hull_prefix *p) {
   unsigned h = host_bits(p);
   if (p->ip.family == AF_INET6) return h >= 32 ? UINT64_C(0xffffffff) : (UINT64_C(1) << h) - 1;
-  if (h <= 1) return 0; /* /31 and /32: nothing to hand out beside a gateway */
+  if (h <= 1 || h > 32) return 0; /* /31 and /32: nothing to hand out beside a gateway */
   return (UINT64_C(1) << h) - 2;
 }

@@ -30,7 +30,7 @@ bool hull_net_ifname_valid(const char *s) {
 int hull_net_parse_mac(const char *s, uint8_t mac[6]) {
   if (strlen(s) != 17) return -1;
   for (int i = 0; i < 6; i++) {
-    const char *p = s + i * 3;
+    const char *p = s + (size_t)i * 3;
     if (!isxdigit((unsigned char)p[0]) || !isxdigit((unsigned char)p[1])) return -1;
     if (i < 5 && p[2] != ':') return -1;
     char hex[3] = {p[0], p[1], 0};

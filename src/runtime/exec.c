@@ -162,11 +162,9 @@ int hull_container_exec(const struct hull_runtime_ctx *ctx, const char *id,
   sigset_t orig;
   if (!o->detach) hull_block_signals(&orig);
   if (load(&j, ctx, id, o, err) == 0 && spawn(&j, o, err) == 0) {
-    if (handshake(&j, o, err) < 0) {
-      kill(j.pid, SIGKILL);
-      waitpid(j.pid, NULL, 0);
-    } else if ((j.pidfd_sock >= 0 && hull_pidfd_send(j.pidfd_sock, j.pid, err) < 0) ||
-               (o->pid_file && hull_pid_file_write(o->pid_file, j.pid, err) < 0)) {
+    if (handshake(&j, o, err) < 0 ||
+        (j.pidfd_sock >= 0 && hull_pidfd_send(j.pidfd_sock, j.pid, err) < 0) ||
+        (o->pid_file && hull_pid_file_write(o->pid_file, j.pid, err) < 0)) {
       kill(j.pid, SIGKILL);
       waitpid(j.pid, NULL, 0);
     } else {

@@ -139,12 +139,13 @@ static void get_annotations(yajl_val root, struct hull_state *st) {
   const char *path[] = {"annotations", NULL};
   yajl_val v = yajl_tree_get(root, path, yajl_t_object);
   if (v == NULL) return;
-  size_t n = YAJL_GET_OBJECT(v)->len;
+  /* yajl_tree_get checked the type: v is an object */
+  size_t n = v->u.object.len;
   st->annotations = hull_xcalloc(n ? n : 1, sizeof(*st->annotations));
   for (size_t i = 0; i < n; i++) {
-    yajl_val val = YAJL_GET_OBJECT(v)->values[i];
+    yajl_val val = v->u.object.values[i];
     if (!YAJL_IS_STRING(val)) continue;
-    st->annotations[st->n_annotations].key = hull_xstrdup(YAJL_GET_OBJECT(v)->keys[i]);
+    st->annotations[st->n_annotations].key = hull_xstrdup(v->u.object.keys[i]);
     st->annotations[st->n_annotations++].value = hull_xstrdup(YAJL_GET_STRING(val));
   }
 }

@@ -76,7 +76,7 @@ static int add_rules(scmp_filter_ctx ctx, const struct hull_seccomp *sc, uint32_
     const struct hull_syscall_rule *r = &sc->syscalls[i];
     char field[64];
     snprintf(field, sizeof(field), "linux.seccomp.syscalls[%zu]", i);
-    uint32_t act;
+    uint32_t act = 0;
     if (resolve_action(r->action, r->has_errno_ret, r->errno_ret, field, &act, err) < 0) return -1;
     if (act == def) continue; /* libseccomp refuses it; it changes nothing */
     for (size_t j = 0; r->names && r->names[j]; j++) {
@@ -161,7 +161,7 @@ static int parse_flags(const struct hull_seccomp *sc, unsigned *out, struct hull
 }
 
 static int build(const struct hull_seccomp *sc, struct hull_seccomp_filter *f, struct hull_err **err) {
-  uint32_t def;
+  uint32_t def = 0;
   if (resolve_action(sc->default_action, sc->has_default_errno_ret, sc->default_errno_ret,
                      "linux.seccomp.defaultAction", &def, err) < 0)
     return -1;

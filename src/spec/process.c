@@ -165,7 +165,7 @@ static int parse_sched(struct pctx *c, yajl_val obj, struct hull_scheduler *s) {
   if (jobj(c, obj, "scheduler", &v) < 0) return -1;
   if (v == NULL) return 0;
   size_t old = pctx_key(c, "scheduler");
-  int64_t policy, nice = 0, prio = 0;
+  int64_t policy = 0, nice = 0, prio = 0;
   if (jenum(c, v, "policy", true, sched_policies, "scheduler policy", &policy, NULL) < 0 ||
       jint(c, v, "nice", -20, 19, &nice, NULL) < 0 ||
       jint(c, v, "priority", INT32_MIN, INT32_MAX, &prio, NULL) < 0 ||
@@ -179,7 +179,7 @@ static int parse_sched(struct pctx *c, yajl_val obj, struct hull_scheduler *s) {
     size_t o2 = pctx_key(c, "flags");
     pctx_index(c, i);
     _cleanup_free_ char *name = NULL;
-    int64_t bit;
+    int64_t bit = 0;
     if (vstr(c, f->u.array.values[i], &name) < 0 ||
         enum_lookup(c, sched_flags, "scheduler flag", name, &bit) < 0)
       return -1;
@@ -200,7 +200,7 @@ static int parse_ioprio(struct pctx *c, yajl_val obj, struct hull_io_priority *i
   if (jobj(c, obj, "ioPriority", &v) < 0) return -1;
   if (v == NULL) return 0;
   size_t old = pctx_key(c, "ioPriority");
-  int64_t klass, prio = 0;
+  int64_t klass = 0, prio = 0;
   if (jenum(c, v, "class", true, ioprio_classes, "ioPriority class", &klass, NULL) < 0 ||
       jint(c, v, "priority", 0, 7, &prio, NULL) < 0)
     return -1;

@@ -3,11 +3,14 @@
 
 #include <string.h>
 
-/* Iterates an array member: for each element, path[i] is pushed. */
+/* Iterates an array member: for each element, path[i] is pushed. i and o
+ * are the names of the loop's variables, which cannot be parenthesized. */
+// NOLINTBEGIN(bugprone-macro-parentheses)
 #define FOR_EACH_ELEM(c, arr, i, o)                                          \
   for (size_t i = 0, o = 0; (arr) && i < (arr)->u.array.len &&            \
                             ((o = pctx_index((c), i)), 1);                  \
        pctx_pop((c), o), i++)
+// NOLINTEND(bugprone-macro-parentheses)
 
 static int parse_device_rule(struct pctx *c, yajl_val v, struct hull_device_rule *d) {
   _cleanup_free_ char *type = NULL, *access = NULL;

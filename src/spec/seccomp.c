@@ -51,7 +51,7 @@ static int parse_arg(struct pctx *c, yajl_val v, struct hull_syscall_arg *a) {
   if (jget(v, "index") == NULL) return pctx_fail_key(c, "index", "required");
   if (jget(v, "value") == NULL) return pctx_fail_key(c, "value", "required");
   _cleanup_free_ char *op = NULL;
-  int64_t opv;
+  int64_t opv = 0;
   if (juint(c, v, "index", 5, &index, NULL) < 0 ||
       juint(c, v, "value", UINT64_MAX, &a->value, NULL) < 0 ||
       juint(c, v, "valueTwo", UINT64_MAX, &a->value_two, NULL) < 0 ||
@@ -73,7 +73,7 @@ static int parse_rule(struct pctx *c, yajl_val v, struct hull_syscall_rule *s) {
       pctx_index(c, i);
       return pctx_fail(c, "empty syscall name");
     }
-  int64_t act;
+  int64_t act = 0;
   if (enum_str(c, v, "action", true, seccomp_actions, "seccomp action", &s->action_name,
                &act) < 0 ||
       errno_ret(c, v, "errnoRet", &s->errno_ret, &s->has_errno_ret) < 0)
@@ -116,7 +116,7 @@ static int parse_rules(struct pctx *c, yajl_val obj, struct hull_seccomp *s) {
 int parse_seccomp(struct pctx *c, yajl_val v, struct hull_seccomp *s) {
   if (vobj(c, v) < 0) return -1;
   s->present = true;
-  int64_t act;
+  int64_t act = 0;
   if (enum_str(c, v, "defaultAction", true, seccomp_actions, "seccomp action",
                &s->default_action_name, &act) < 0 ||
       errno_ret(c, v, "defaultErrnoRet", &s->default_errno_ret, &s->has_default_errno_ret) < 0 ||

@@ -35,7 +35,7 @@ static int check_sysctl(struct pctx *c, const struct hull_spec *s, const char *k
   /* Compare in dotted form; only the first components matter here. */
   _cleanup_free_ char *dotted = hull_xstrdup(key);
   if (sep == '/')
-    for (char *p = dotted; *p; p++) *p = *p == '/' ? '.' : *p == '.' ? '/' : *p;
+    for (char *p = dotted; *p; p++) *p = (char)(*p == '/' ? '.' : *p == '.' ? '/' : *p);
   enum hull_ns_type need = HULL_NS_NTYPES;
   if (hull_str_has_prefix(dotted, "net.")) need = HULL_NS_NET;
   else if (hull_str_has_prefix(dotted, "fs.mqueue.")) need = HULL_NS_IPC;

@@ -143,7 +143,7 @@ static int make_dir(const char *dir, mode_t mode, const struct stat *like, bool 
 
 /* realpath of a path that may not exist yet: its deepest existing
  * ancestor resolved, the rest appended. */
-static char *canon(const char *path) {
+__attribute__((returns_nonnull)) static char *canon(const char *path) {
   char buf[PATH_MAX];
   if (realpath(path, buf)) return hull_xstrdup(buf);
   const char *slash = strrchr(path, '/');
@@ -228,7 +228,7 @@ static int set_layers_by_path(int fsfd, const char *what, struct layers *l,
   char buf[512];
   while (read(fsfd, buf, sizeof(buf)) > 0) {} /* the refused fd's message */
   _cleanup_free_ char *lower = hull_xstrdup("");
-  char *p[HULL_OVERLAY_MAX_LOWER + 2];
+  char *p[HULL_OVERLAY_MAX_LOWER + 2] = {0};
   for (size_t i = 0; i < l->n_lower + 2; i++)
     p[i] = i < l->n_lower && l->tree[i] >= 0 ? hull_xasprintf("/proc/self/fd/%d", l->tree[i])
                                               : hull_xstrdup(l->path[i]);

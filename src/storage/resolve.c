@@ -115,7 +115,7 @@ int storage_ensure_in_root(int rootfd, const char *path, bool is_dir, bool no_sy
   if (fd < 0 && errno != ENOENT) return hull_err_sys(err, "open %s in the rootfs", path);
   if (fd < 0) {
     _cleanup_free_ char *c2 = NULL;
-    const char *name;
+    const char *name = NULL;
     _cleanup_close_ int parent = storage_open_parent(rootfd, path, &c2, &name, err);
     if (parent < 0) return -1;
     if (is_dir) {

@@ -1,4 +1,5 @@
 /* Error values: errno + message, with context prepended by callers. */
+#define HULL_ERR_IMPL /* the definitions below, not util.h's analyzer macros */
 #include "util/util.h"
 
 #include <errno.h>

@@ -116,7 +116,7 @@ void hull_log(enum hull_log_level level, const char *fmt, ...) {
   char msg[3072];
   va_list ap;
   va_start(ap, fmt);
-  vsnprintf(msg, sizeof(msg), fmt, ap);
+  vsnprintf(msg, sizeof(msg), fmt, ap); // NOLINT(clang-analyzer-valist.Uninitialized): va_start above (clang 14 false positive)
   va_end(ap);
   char line[8192];
   /* An error also goes to stderr when the log is a file, as runc does:

@@ -30,6 +30,12 @@ char *hull_xstrdup(const char *s) {
   return d;
 }
 
+char *hull_xstrndup(const char *s, size_t n) {
+  char *d = strndup(s, n);
+  if (d == NULL) abort();
+  return d;
+}
+
 char *hull_xasprintf(const char *fmt, ...) {
   char *s = NULL;
   va_list ap;

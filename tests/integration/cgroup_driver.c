@@ -139,14 +139,17 @@ static int cmd_stats(struct hull_cgroup *cg, struct hull_err **err) {
   return r;
 }
 
+/* the driver frees what it parsed: the sanitizer run checks for leaks */
+static void res_freep(struct hull_resources **r) { hull_resources_free(*r); }
+
 static int cmd_devprog(int argc, char **argv, struct hull_err **err) {
-  struct hull_resources r = {0};
+  __attribute__((cleanup(res_freep))) struct hull_resources *r = hull_xcalloc(1, sizeof(*r));
   optind = 3;
-  parse_res(argc, argv, &r);
+  parse_res(argc, argv, r);
   _cleanup_close_ int fd = open(argv[2], O_DIRECTORY | O_RDONLY | O_CLOEXEC);
   if (fd < 0) return hull_err_sys(err, "open %s", argv[2]);
   struct hull_cg_devprog p;
-  hull_cg_devprog_build(&p, r.devices, r.n_devices);
+  hull_cg_devprog_build(&p, r->devices, r->n_devices);
   int rc = hull_cg_devprog_attach(fd, &p, err);
   hull_cg_devprog_free(&p);
   return rc;
@@ -154,10 +157,10 @@ static int cmd_devprog(int argc, char **argv, struct hull_err **err) {
 
 static int cmd_state(const char *cmd, struct hull_cgroup *cg, int argc, char **argv, struct hull_err **err) {
   if (!strcmp(cmd, "apply")) {
-    struct hull_resources r = {0};
+    __attribute__((cleanup(res_freep))) struct hull_resources *r = hull_xcalloc(1, sizeof(*r));
     optind = 3;
-    bool update = parse_res(argc, argv, &r);
-    return hull_cgroup_apply(cg, &r, update, err);
+    bool update = parse_res(argc, argv, r);
+    return hull_cgroup_apply(cg, r, update, err);
   }
   if (!strcmp(cmd, "enter") && argc >= 4) return hull_cgroup_enter(cg, (pid_t)num(argv[3]), argc > 4 ? argv[4] : NULL, err);
   if (!strcmp(cmd, "freeze") || !strcmp(cmd, "thaw")) return hull_cgroup_freeze(cg, !strcmp(cmd, "freeze"), err);
@@ -193,15 +196,15 @@ int main(int argc, char **argv) {
   if (!strcmp(argv[1], "devprog")) return cmd_devprog(argc, argv, &err) < 0 ? fail(err) : 0;
   if (!strcmp(argv[1], "create")) {
     if (argc < 4) return 2;
-    struct hull_resources r = {0};
+    __attribute__((cleanup(res_freep))) struct hull_resources *r = hull_xcalloc(1, sizeof(*r));
     optind = 4;
-    parse_res(argc, argv, &r);
+    parse_res(argc, argv, r);
     const char *manager = getenv("CG_MANAGER");
-    struct hull_cgroup *cg = hull_cgroup_create(manager ? manager : "cgroupfs", argv[3], "ctr", false, &r, &err);
+    struct hull_cgroup *cg = hull_cgroup_create(manager ? manager : "cgroupfs", argv[3], "ctr", false, r, &err);
     if (cg == NULL) return fail(err);
     _cleanup_free_ char *s = hull_cgroup_serialize(cg);
     if (hull_write_file_atomic(argv[2], s, strlen(s), 0600, &err) < 0) return fail(err);
-    int rc = hull_cgroup_apply(cg, &r, false, &err);
+    int rc = hull_cgroup_apply(cg, r, false, &err);
     hull_cgroup_free(cg);
     return rc < 0 ? fail(err) : 0;
   }
