@@ -18,6 +18,10 @@ const char *hull_hook_kind_name(enum hull_hook_kind kind) {
 
 static void hook_child(const struct hull_hook *h, int in) {
   if (dup2(in, 0) < 0) _exit(127);
+  /* The hook gets the state on stdin, stdout and stderr: no fd of ours nor
+   * one hull's caller left open without close-on-exec (a containerd
+   * shim's, a preserved one meant for the container). */
+  hull_close_fds_from(3, NULL, 0);
   char *no_args[] = {h->path, NULL};
   char *no_env[] = {NULL};
   sigset_t none;
