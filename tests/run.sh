@@ -13,6 +13,7 @@ cd "$(dirname "$0")/.."
 top=$(pwd)
 OTHER_LINK_TESTS="tests/unit/test_mnlcompat tests/unit/test_net tests/integration/lifecycle.bats"
 OTHER_LINK_TESTS="$OTHER_LINK_TESTS tests/integration/net.bats tests/integration/net-run.bats"
+OTHER_LINK_TESTS="$OTHER_LINK_TESTS tests/integration/net-ports.bats"
 
 # The compile's result goes to build-clang/clang-build.trs so the summary
 # counts it; its tests write their own .trs files there.
