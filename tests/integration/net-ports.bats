@@ -338,3 +338,26 @@ nothing_left() {
   h delete --force old1
   nothing_left
 }
+
+@test "net-ports: 12 containers with forwards created and deleted at once: every table, then route_localnet off" {
+  local i jobs=()
+  for i in $(seq 12); do
+    bundle_for "$BATS_TEST_TMPDIR/b$i" par ".annotations = {\"run.hull.net\": \"veth\",
+      \"run.hull.net.ports\": \"$((8100 + i)):80\"}"
+  done
+  for i in $(seq 12); do
+    h create --bundle "$BATS_TEST_TMPDIR/b$i" par$i </dev/null >/dev/null &
+    jobs+=($!)
+  done
+  for i in "${jobs[@]}"; do wait "$i"; done
+  [ "$(hostns nft list tables | grep -c "table inet hull-")" -eq 12 ]
+  [ "$(hostns nft list chains | grep -c "chain guard-hull0")" -eq 12 ]
+  [ "$(localnet)" = 1 ]
+  jobs=()
+  for i in $(seq 12); do
+    h delete --force par$i &
+    jobs+=($!)
+  done
+  for i in "${jobs[@]}"; do wait "$i"; done
+  nothing_left
+}
