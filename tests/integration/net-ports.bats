@@ -33,12 +33,16 @@ localnet() { hostns cat /proc/sys/net/ipv4/conf/hull0/route_localnet; }
 @test "net-ports: IPv6: a port forward reaches the container, masquerade applies to its IPv6 traffic" {
   make_outside hullpt-out
   update_config "$B" '.annotations = {"run.hull.net": "veth", "run.hull.net.ipv6": "true",
-    "run.hull.net.nat": "true", "run.hull.net.ports": "8080:80/tcp"}
+    "run.hull.net.nat": "true", "run.hull.net.ports": "8080:80/tcp,[2001:db8:1::1]:9092:80"}
     | .process.args = ["httpd", "-f", "-p", "80", "-h", "/www"]'
   start v6
   # outside -> host's IPv6 address:8080 -> [fd68:756c:6c00::2]:80
   out=$(http_get /index.html ip netns exec "$OUTNS" busybox nc -w 3 2001:db8:1::1 8080)
   [[ "$out" == *"HTTP/1.1 200 OK"*hello-from-container* ]]
+  # an IPv6 host IP: that address only (not the host's IPv4 one)
+  out=$(http_get /index.html ip netns exec "$OUTNS" busybox nc -w 3 2001:db8:1::1 9092)
+  [[ "$out" == *"HTTP/1.1 200 OK"*hello-from-container* ]]
+  no_answer ip netns exec "$OUTNS" busybox nc -w 1 192.0.2.1 9092
   # the container -> outside over IPv6: the outside has no route back to
   # fd68:756c:6c00::/64, so an answer proves the source was the host's
   outside_peer_server
@@ -48,6 +52,7 @@ localnet() { hostns cat /proc/sys/net/ipv4/conf/hull0/route_localnet; }
   run hostns nft list ruleset
   [[ "$output" == *'ip6 saddr fd68:756c:6c00::2 oifname != "hull0" masquerade'* ]]
   [[ "$output" == *"tcp dport 8080 dnat ip6 to [fd68:756c:6c00::2]:80"* ]]
+  [[ "$output" == *"ip6 daddr 2001:db8:1::1 tcp dport 9092 dnat ip6 to [fd68:756c:6c00::2]:80"* ]]
   [ "$(hostns cat /proc/sys/net/ipv6/conf/all/forwarding)" = 1 ]
   h delete --force v6
   [ -z "$(hostns nft list tables)" ]
