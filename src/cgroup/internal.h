@@ -102,6 +102,11 @@ struct hull_cg_journal {
 /* Writes val to dir/name, first keeping the old content when j is active. */
 int hull_cg_set(struct hull_cg_journal *j, const char *dir, const char *name, const char *val,
                 struct hull_err **err);
+/* The same through *fd, opened on first use and kept for the next values
+ * of that file (v1 devices.allow takes one rule per write: 11 rules for a
+ * default config were 11 opens). The caller closes *fd. */
+int hull_cg_set_fd(struct hull_cg_journal *j, const char *dir, const char *name, int *fd,
+                   const char *val, struct hull_err **err);
 void hull_cg_journal_rollback(struct hull_cg_journal *j);
 void hull_cg_journal_free(struct hull_cg_journal *j);
 

@@ -3,7 +3,9 @@
  * reverse order, so a failed update leaves the old limits in place. */
 #include "cgroup/internal.h"
 
+#include <fcntl.h>
 #include <string.h>
+#include <unistd.h>
 
 static bool is_device_file(const char *name) {
   return !strcmp(name, "devices.allow") || !strcmp(name, "devices.deny");
@@ -29,6 +31,19 @@ int hull_cg_set(struct hull_cg_journal *j, const char *dir, const char *name, co
                 struct hull_err **err) {
   if (j && j->active) record(j, dir, name);
   return hull_cg_write(dir, name, val, err);
+}
+
+int hull_cg_set_fd(struct hull_cg_journal *j, const char *dir, const char *name, int *fd,
+                   const char *val, struct hull_err **err) {
+  if (j && j->active) record(j, dir, name);
+  if (*fd < 0) {
+    _cleanup_free_ char *p = hull_xasprintf("%s/%s", dir, name);
+    *fd = open(p, O_WRONLY | O_CLOEXEC | O_NOFOLLOW);
+    if (*fd < 0) return hull_err_sys(err, "open %s", p);
+  }
+  if (write(*fd, val, strlen(val)) < 0)
+    return hull_err_sys(err, "write \"%s\" to %s/%s", val, dir, name);
+  return 0;
 }
 
 /* Multi-line files (per-device keys) take one line per write. */

@@ -16,15 +16,13 @@ const char *hull_cg_v1_dir(const struct hull_cgroup *cg, const char *controller)
 }
 
 /* The kernel refuses tasks in a cpuset whose cpus or mems are empty, and a
- * new v1 cpuset starts empty: copy the parent's values into it. */
+ * new v1 cpuset starts empty (unless the parent's cgroup.clone_children
+ * copied them): the parent's values go into the new one. */
 static int cpuset_fill(const char *dir, struct hull_err **err) {
   _cleanup_free_ char *parent = hull_xstrdup(dir);
   *strrchr(parent, '/') = '\0';
   static const char *files[] = {"cpuset.cpus", "cpuset.mems"};
   for (int i = 0; i < 2; i++) {
-    _cleanup_free_ char *cur = hull_cg_read(dir, files[i], err);
-    if (cur == NULL) return -1;
-    if (*cur) continue;
     _cleanup_free_ char *val = hull_cg_read(parent, files[i], err);
     if (val == NULL || hull_cg_write(dir, files[i], val, err) < 0) return -1;
   }
@@ -32,12 +30,20 @@ static int cpuset_fill(const char *dir, struct hull_err **err) {
 }
 
 /* mkdir -p below the mount point; *leaf_created tells whether the last
- * component is new. New cpuset levels get their parent's cpus/mems. */
+ * component is new. New cpuset levels get their parent's cpus/mems. The
+ * leaf first: its parents usually exist (one mkdir instead of one per
+ * level for every hierarchy). */
 static int make_dirs(const char *mountpoint, const char *path, bool cpuset, bool *leaf_created,
                      struct hull_err **err) {
+  *leaf_created = false;
+  if (mkdir(path, 0755) == 0) {
+    *leaf_created = true;
+    return cpuset ? cpuset_fill(path, err) : 0;
+  }
+  if (errno == EEXIST) return 0;
+  if (errno != ENOENT) return hull_err_sys(err, "mkdir %s", path);
   _cleanup_free_ char *p = hull_xstrdup(path);
   size_t skip = strlen(mountpoint);
-  *leaf_created = false;
   for (char *s = p + skip + 1;; s++) {
     if (*s != '/' && *s != '\0') continue;
     char saved = *s;

@@ -150,7 +150,8 @@ static int v1_devices(struct hull_cgroup *cg, struct hull_cg_journal *j, const s
   if (d == NULL) return 0;
   /* The effective rules start with a deny-all already. */
   bool starts_denied = !r->devices[0].allow && r->devices[0].type == 'a';
-  if (!starts_denied && hull_cg_set(j, d, "devices.deny", "a", err) < 0) return -1;
+  _cleanup_close_ int allow_fd = -1, deny_fd = -1;
+  if (!starts_denied && hull_cg_set_fd(j, d, "devices.deny", &deny_fd, "a", err) < 0) return -1;
   for (size_t i = 0; i < r->n_devices; i++) {
     const struct hull_device_rule *rule = &r->devices[i];
     char dev[64], line[96];
@@ -160,7 +161,8 @@ static int v1_devices(struct hull_cgroup *cg, struct hull_cg_journal *j, const s
       dev_str(dev, sizeof(dev), rule->major, rule->minor);
       snprintf(line, sizeof(line), "%c %s %s", rule->type, dev, rule->access[0] ? rule->access : "rwm");
     }
-    if (hull_cg_set(j, d, rule->allow ? "devices.allow" : "devices.deny", line, err) < 0)
+    if (hull_cg_set_fd(j, d, rule->allow ? "devices.allow" : "devices.deny",
+                       rule->allow ? &allow_fd : &deny_fd, line, err) < 0)
       return hull_err_prefix(err, "linux.resources.devices[%zu]", i);
   }
   return 0;

@@ -63,14 +63,9 @@ static int bind_device(int parent, const char *name, const struct hull_device *d
   return storage_move_mount(tree, target, d->path, err);
 }
 
-static int make_device(int rootfd, const struct hull_device *d, bool userns,
-                       struct hull_err **err) {
-  if (device_type(d->type) == 0)
-    return hull_err_set(err, EINVAL, "linux.devices %s: unknown type '%c'", d->path, d->type);
-  _cleanup_free_ char *clean = NULL;
-  const char *name;
-  _cleanup_close_ int parent = storage_open_parent(rootfd, d->path, &clean, &name, err);
-  if (parent < 0) return hull_err_prefix(err, "device %s", d->path);
+/* d as `name` in the verified directory `parent`. */
+static int make_device_in(int parent, const char *name, const struct hull_device *d, bool userns,
+                          struct hull_err **err) {
   int busy = clear_name(parent, name, d->path, err);
   if (busy != 0) return busy < 0 ? -1 : 0; /* a mount of the config provides it */
   if (userns) return bind_device(parent, name, d, err);
@@ -86,6 +81,17 @@ static int make_device(int rootfd, const struct hull_device *d, bool userns,
                AT_SYMLINK_NOFOLLOW) < 0)
     return hull_err_sys(err, "chown %s", d->path);
   return 0;
+}
+
+static int make_device(int rootfd, const struct hull_device *d, bool userns,
+                       struct hull_err **err) {
+  if (device_type(d->type) == 0)
+    return hull_err_set(err, EINVAL, "linux.devices %s: unknown type '%c'", d->path, d->type);
+  _cleanup_free_ char *clean = NULL;
+  const char *name;
+  _cleanup_close_ int parent = storage_open_parent(rootfd, d->path, &clean, &name, err);
+  if (parent < 0) return hull_err_prefix(err, "device %s", d->path);
+  return make_device_in(parent, name, d, userns, err);
 }
 
 static int dev_symlinks(int devfd, struct hull_err **err) {
@@ -182,9 +188,11 @@ int storage_setup_dev(int rootfd, const struct hull_spec *spec, const struct hul
   _cleanup_close_ int devfd = storage_ensure_in_root(rootfd, "/dev", true, true, err);
   if (devfd < 0) return -1;
   if (!dev_is_bind) {
+    /* The defaults sit right in /dev: made in devfd, no lookup each. */
     for (size_t i = 0; i < sizeof(default_devices) / sizeof(default_devices[0]); i++)
       if (!in_spec(spec, default_devices[i].path) &&
-          make_device(rootfd, &default_devices[i], opts->new_userns, err) < 0)
+          make_device_in(devfd, default_devices[i].path + 5, &default_devices[i],
+                         opts->new_userns, err) < 0)
         return -1;
     for (size_t i = 0; spec->has_linux && i < spec->linux_.n_devices; i++)
       if (make_device(rootfd, &spec->linux_.devices[i], opts->new_userns, err) < 0)

@@ -125,8 +125,33 @@ static int cloexec_one(int fd) {
   return fl < 0 ? -1 : fcntl(fd, F_SETFD, fl | FD_CLOEXEC);
 }
 
+#define HULL_CLOSE_GAPS_MAX 300
+
+static int cmp_int(const void *a, const void *b) {
+  int x = *(const int *)a, y = *(const int *)b;
+  return (x > y) - (x < y);
+}
+
+/* close_range over the gaps between the kept fds: a few syscalls instead
+ * of reading /proc/self/fd and closing one by one (the shim did that on
+ * every start). 0, or -1 when close_range is missing (before Linux 5.9). */
+static int close_gaps(int from, const int *keep, size_t nkeep) {
+  int sorted[HULL_CLOSE_GAPS_MAX];
+  if (nkeep > HULL_CLOSE_GAPS_MAX) return -1;
+  memcpy(sorted, keep, nkeep * sizeof(int));
+  qsort(sorted, nkeep, sizeof(int), cmp_int);
+  unsigned lo = (unsigned)from;
+  for (size_t i = 0; i < nkeep; i++) {
+    if (sorted[i] < from || (unsigned)sorted[i] < lo) continue;
+    if ((unsigned)sorted[i] > lo && syscall(SYS_close_range, lo, (unsigned)sorted[i] - 1, 0) < 0)
+      return -1;
+    lo = (unsigned)sorted[i] + 1;
+  }
+  return syscall(SYS_close_range, lo, ~0U, 0) < 0 ? -1 : 0;
+}
+
 void hull_close_fds_from(int from, const int *keep, size_t nkeep) {
-  if (nkeep == 0 && syscall(SYS_close_range, (unsigned)from, ~0U, 0) == 0) return;
+  if (close_gaps(from, keep, nkeep) == 0) return;
   /* Slow path: /proc may be missing in some setups; fall back to a scan. */
   if (each_fd_from(from, keep, nkeep, close_one) < 0) {
     for (int fd = from; fd < 65536; fd++)

@@ -106,6 +106,22 @@ static void close_fds_keeps_listed(void **state) {
   close(hi);
 }
 
+/* Kept fds in any order, twice, or below `from`: every other fd from
+ * `from` up is closed (close_range over the gaps), nothing below it. */
+static void close_fds_gaps(void **state) {
+  int fd[8];
+  for (int i = 0; i < 8; i++) fd[i] = open("/dev/null", O_RDONLY | O_CLOEXEC);
+  for (int i = 1; i < 8; i++) assert_int_equal(fd[i], fd[0] + i); /* consecutive */
+  int keep[] = {fd[6], fd[3], fd[0], fd[3], fd[7], 0};
+  hull_close_fds_from(fd[1], keep, sizeof(keep) / sizeof(keep[0]));
+  for (int i = 0; i < 8; i++) {
+    bool kept = i == 0 || i == 3 || i == 6 || i == 7;
+    assert_int_equal(fcntl(fd[i], F_GETFD) >= 0, kept);
+    if (kept) close(fd[i]);
+  }
+  assert_true(fcntl(0, F_GETFD) >= 0);
+}
+
 /* The hand-made UTC breakdown agrees with strftime(gmtime_r). */
 static void format_time_matches_gmtime(void **state) {
   (void)state;
@@ -160,6 +176,7 @@ int main(void) {
       cmocka_unit_test(strv_append_and_len),
       cmocka_unit_test(atomic_write_and_read_back),
       cmocka_unit_test(close_fds_keeps_listed),
+      cmocka_unit_test(close_fds_gaps),
   };
   return cmocka_run_group_tests(tests, NULL, NULL);
 }
