@@ -51,6 +51,10 @@ echo "$help" | awk -v cmd="$cmd" '
     if (n) { tag = substr(line, 1, n - 1); text = substr(line, n + RLENGTH) } else { tag = line; text = "" }
     printf ".TP\n.B %s\n%s\n", esc(tag), esc(text); next
   }
+  sec == "ANNOTATIONS" && /^   [a-z]/ {
+    line = substr($0, 4); n = match(line, /  +/)
+    printf ".TP\n.B %s\n%s\n", esc(substr(line, 1, n - 1)), esc(substr(line, n + RLENGTH)); next
+  }
   sec == "COMMANDS" && /^   [a-z]/ {
     split(substr($0, 4), a, /  +/)
     printf ".TP\n.B %s\n%s\n", a[1], esc(a[2]); next

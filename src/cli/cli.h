@@ -59,6 +59,8 @@ struct hull_cmd {
 const struct hull_cmd *hull_cmd_find(const char *name);
 const struct hull_cmd *const *hull_cmd_all(void);
 void hull_cmd_print_help(FILE *out, const struct hull_cmd *cmd);
+/* The ANNOTATIONS section of `hull help features` (and so of its man page). */
+void hull_features_print_annotations(FILE *out);
 
 /* Parses a command's options with its table, prints help on --help/-h.
  * Returns 0 to go on (*pos at the first positional), 1 on error (already

@@ -25,6 +25,8 @@ void hull_cmd_print_help(FILE *out, const struct hull_cmd *cmd) {
   if (cmd->description) fprintf(out, "\nDESCRIPTION:\n%s\n", cmd->description);
   fprintf(out, "\nOPTIONS:\n");
   hull_opts_print_help(out, cmd->options ? cmd->options() : NULL);
+  /* (one command has a section more: not worth a field in every table) */
+  if (cmd == &hull_cmd_features) hull_features_print_annotations(out);
 }
 
 int hull_cmd_parse(const struct hull_cmd *cmd, const struct hull_opt *opts, int argc,

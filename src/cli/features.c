@@ -19,5 +19,12 @@ static int run(struct hull_global *g, int argc, char **argv) {
   return 0;
 }
 
+/* The annotations with their syntax: the only place a man page shows them. */
+void hull_features_print_annotations(FILE *out) {
+  fprintf(out, "\nANNOTATIONS:\n");
+  for (const char *const *d = hull_annotation_docs(); d[0] && d[1]; d += 2)
+    fprintf(out, "   %-26s  %s\n", d[0], d[1]);
+}
+
 const struct hull_cmd hull_cmd_features = {"features", "show the features hull supports", "",
                                            NULL, options, run};

@@ -101,6 +101,21 @@ static void linux_section(yajl_gen g) {
   yajl_gen_map_close(g);
 }
 
+const char *const *hull_annotation_docs(void) {
+  static const char *docs[64];
+  if (docs[0] != NULL) return docs;
+  size_t n = 0;
+  for (const char *const *d = hull_net_annotation_docs(); *d && n < 58; d++) docs[n++] = *d;
+  docs[n++] = HULL_ANNOTATION_INIT;
+  docs[n++] = "\"true\": PID 1 is hull-init, a static reaper run from a sealed memfd that "
+              "forwards signals, reaps zombies and exits with the process's status (as --init)";
+  docs[n++] = HULL_ANNOTATION_ROOTFS_OVERLAY;
+  docs[n++] = "copy-on-write rootfs on overlayfs, as create/run --overlay: comma-separated "
+              "true (lower = root.path; \"\" too), false, volatile, lower=DIR[:DIR...] (top "
+              "first), upper=DIR (changes kept); a bare DIR[:DIR...] means lower=";
+  return docs;
+}
+
 char *hull_features_json(struct hull_err **err) {
   yajl_gen g = yajl_gen_alloc(NULL);
   yajl_gen_config(g, yajl_gen_beautify, 1);
@@ -118,14 +133,7 @@ char *hull_features_json(struct hull_err **err) {
   linux_section(g);
   str(g, "annotations");
   yajl_gen_map_open(g);
-  for (const char *const *d = hull_net_annotation_docs(); *d; d++) str(g, *d);
-  str(g, HULL_ANNOTATION_INIT);
-  str(g, "\"true\": PID 1 is hull-init, a static reaper run from a sealed memfd that "
-         "forwards signals, reaps zombies and exits with the process's status (as --init)");
-  str(g, HULL_ANNOTATION_ROOTFS_OVERLAY);
-  str(g, "copy-on-write rootfs on overlayfs, as create/run --overlay: comma-separated "
-         "true (lower = root.path; \"\" too), false, volatile, lower=DIR[:DIR...] (top "
-         "first), upper=DIR (changes kept); a bare DIR[:DIR...] means lower=");
+  for (const char *const *d = hull_annotation_docs(); *d; d++) str(g, *d);
   yajl_gen_map_close(g);
   yajl_gen_map_close(g);
   const unsigned char *buf;

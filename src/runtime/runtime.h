@@ -181,5 +181,8 @@ int hull_container_exec(const struct hull_runtime_ctx *ctx, const char *id,
 
 /* `features` JSON. */
 char *hull_features_json(struct hull_err **err);
+/* The run.hull.* annotations hull reads: key, description, ..., NULL (as
+ * `features` lists them; `hull help features` prints them too). */
+const char *const *hull_annotation_docs(void);
 
 #endif

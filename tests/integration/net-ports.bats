@@ -366,3 +366,19 @@ nothing_left() {
   for i in "${jobs[@]}"; do wait "$i"; done
   nothing_left
 }
+
+@test "net-ports: hull help features and its man page give every annotation with the ports syntax" {
+  run "$HULL" help features
+  [ "$status" -eq 0 ]
+  [[ "$output" == *"ANNOTATIONS:"* ]]
+  local k
+  for k in $("$HULL" features | jq -r '.annotations | keys[]'); do
+    echo "$output" | grep -q "^   $k  " || { echo "help lacks $k"; false; }
+  done
+  [[ "$output" == *"run.hull.net.ports"*"[HOSTIP:]HOSTPORT[-END]:CONTAINERPORT[-END][/tcp|/udp]"* ]]
+  local page=$HULL_BUILDDIR/man/hull-features.8
+  [ -s "$page" ] || skip "man pages not built"
+  run grep -A2 '^\.B run\.hull\.net\.ports$' "$page"
+  [[ "$output" == *'[HOSTIP:]HOSTPORT[\-END]:CONTAINERPORT[\-END][/tcp|/udp]'* ]]
+  grep -q '^\.SH ANNOTATIONS$' "$page"
+}
