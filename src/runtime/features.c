@@ -102,10 +102,10 @@ static void linux_section(yajl_gen g) {
 }
 
 const char *const *hull_annotation_docs(void) {
-  static const char *docs[64];
+  static const char *docs[64]; /* net's pairs, two more pairs, NULL */
   if (docs[0] != NULL) return docs;
   size_t n = 0;
-  for (const char *const *d = hull_net_annotation_docs(); *d && n < 58; d++) docs[n++] = *d;
+  for (const char *const *d = hull_net_annotation_docs(); *d && n + 5 < 64; d++) docs[n++] = *d;
   docs[n++] = HULL_ANNOTATION_INIT;
   docs[n++] = "\"true\": PID 1 is hull-init, a static reaper run from a sealed memfd that "
               "forwards signals, reaps zombies and exits with the process's status (as --init)";
