@@ -35,17 +35,6 @@ static int lock_store(const char *root, int *lockfd, int *dirfd, struct hull_err
   return 0;
 }
 
-int hull_net_lock(const char *root, struct hull_err **err) {
-  _cleanup_free_ char *dir = hull_xasprintf("%s/net", root);
-  if (hull_mkdir_p(dir, 0700, err) < 0) return -1;
-  _cleanup_free_ char *lock = hull_xasprintf("%s/net/lock", root);
-  _cleanup_close_ int fd = open(lock, O_RDWR | O_CREAT | O_CLOEXEC | O_NOFOLLOW, 0600);
-  if (fd < 0) return hull_err_sys(err, "open %s", lock);
-  while (flock(fd, LOCK_EX) < 0)
-    if (errno != EINTR) return hull_err_sys(err, "flock %s", lock);
-  return hull_steal_fd(&fd);
-}
-
 /* The id recorded in a lease file, or NULL when absent. */
 static char *lease_owner(int dirfd, const char *name) {
   _cleanup_close_ int fd = openat(dirfd, name, O_RDONLY | O_CLOEXEC | O_NOFOLLOW);

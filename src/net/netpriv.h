@@ -180,17 +180,15 @@ uint64_t hull_lease_pick(uint64_t first, uint64_t last,
 int hull_lease_take(const char *root, const char *id, const struct hull_prefix *p,
                     const struct hull_ip *gateway, const struct hull_ip *want,
                     struct hull_ip *out, struct hull_err **err);
-/* flock on <root>/net/lock (made when missing): the fd, or -1. Serialises
- * the nft set-up and teardown of a state root's containers. */
-int hull_net_lock(const char *root, struct hull_err **err);
 /* Removes every lease held by id. */
 int hull_lease_release(const char *root, const char *id, struct hull_err **err);
 
 /* ---- nftables (nft.c) -------------------------------------------------- */
 /* Per-container table "hull-<hash>" (family inet): masquerade for the
  * container's addresses, DNAT for its ports (IPv4, and IPv6 when addr6 is
- * not NULL), hairpin and 127.0.0.1 forwards; see nft.c. Callers hold the
- * net lock (route_localnet on the bridge is shared by its containers). */
+ * not NULL), hairpin and 127.0.0.1 forwards; see nft.c. Both serialise on
+ * the network namespace (route_localnet on a bridge is shared by every
+ * container on it, whatever their --root). */
 int hull_nft_setup(const char *id, const struct hull_net_opts *o,
                    const struct hull_ip *addr, const struct hull_ip *addr6,
                    struct hull_err **err);

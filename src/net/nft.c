@@ -23,7 +23,11 @@
  * kube-proxy CVE-2020-8558 shape): the guard chain drops such packets before
  * conntrack sees them, and route_localnet is only on while some container
  * table holds a guard for that bridge (turned on after the guard exists, off
- * by the teardown that removes the last guard; both under the net lock).
+ * by the teardown that removes the last guard). Set-up and teardown hold an
+ * flock on the network namespace's own nsfs inode (/proc/self/ns/net, one
+ * per netns): two teardowns that each saw the other's guard would otherwise
+ * both leave route_localnet on, unguarded; a lock under --root would not
+ * cover containers of another root on the same bridge.
  * Teardown deletes the table; setup replaces it atomically in one batch. */
 #include "net/netpriv.h"
 
@@ -56,6 +60,8 @@ int hull_nft_teardown(const char *id, struct hull_err **err) {
 #include <linux/netfilter/nf_tables.h>
 #include <linux/rtnetlink.h>
 #include <string.h>
+#include <fcntl.h>
+#include <sys/file.h>
 #include <time.h>
 #include <unistd.h>
 
@@ -401,6 +407,15 @@ static void port_rules(struct batch *b, const struct hull_net_opts *o,
   }
 }
 
+/* The fd holding the lock, or -1. */
+static int lock_netns(struct hull_err **err) {
+  _cleanup_close_ int fd = open("/proc/self/ns/net", O_RDONLY | O_CLOEXEC);
+  if (fd < 0) return hull_err_sys(err, "open /proc/self/ns/net");
+  while (flock(fd, LOCK_EX) < 0)
+    if (errno != EINTR) return hull_err_sys(err, "flock /proc/self/ns/net");
+  return hull_steal_fd(&fd);
+}
+
 static int write_localnet(const char *bridge, const char *v, struct hull_err **err) {
   _cleanup_free_ char *path = hull_xasprintf("/proc/sys/net/ipv4/conf/%s/route_localnet", bridge);
   return hull_write_string(path, v, err);
@@ -408,6 +423,8 @@ static int write_localnet(const char *bridge, const char *v, struct hull_err **e
 
 int hull_nft_setup(const char *id, const struct hull_net_opts *o, const struct hull_ip *addr,
                    const struct hull_ip *addr6, struct hull_err **err) {
+  _cleanup_close_ int lock = lock_netns(err);
+  if (lock < 0) return -1;
   /* a rule is 600 bytes at most (IPv6 DNAT); up to 4 per port */
   size_t size = 16384 + o->n_ports * 4 * 1024;
   _cleanup_free_ char *buf = hull_xmalloc(size);
@@ -525,6 +542,8 @@ int hull_nft_teardown(const char *id, struct hull_err **err) {
   char h[IFNAMSIZ];
   hull_net_host_ifname(id, h);
   _cleanup_free_ char *table = hull_xasprintf("hull-%s", h);
+  _cleanup_close_ int lock = lock_netns(err);
+  if (lock < 0) return -1;
   struct guards g = {.ours = table};
   int rc = list_guards(&g);
   bool needed = false; /* another container's guard for our bridge */

@@ -111,14 +111,6 @@ static int hairpin(struct hull_rtnl *host, const char *hname, struct hull_err **
   return 0;
 }
 
-static int nft_setup(const struct hull_net_opts *o, const struct hull_net_ctx *ctx,
-                     const struct hull_ip *v4, const struct hull_ip *v6,
-                     struct hull_err **err) {
-  _cleanup_close_ int lock = hull_net_lock(ctx->state_root, err);
-  if (lock < 0) return -1;
-  return hull_nft_setup(ctx->id, o, v4, v6, err);
-}
-
 static int setup_veth(const struct hull_net_opts *o, const struct hull_net_ctx *ctx,
                       struct hull_rtnl *host, struct hull_rtnl *cont, int nsfd,
                       struct hull_err **err) {
@@ -137,7 +129,7 @@ static int setup_veth(const struct hull_net_opts *o, const struct hull_net_ctx *
     return hull_err_prefix(err, "attach %s to bridge %s", hname, o->bridge);
   if (o->n_ports > 0 && hairpin(host, hname, err) < 0) return -1;
   if (config_eth0(cont, o, &v4, o->ipv6 ? &v6 : NULL, err) < 0) return -1;
-  if (o->nat || o->n_ports > 0) return nft_setup(o, ctx, &v4, o->ipv6 ? &v6 : NULL, err);
+  if (o->nat || o->n_ports > 0) return hull_nft_setup(ctx->id, o, &v4, o->ipv6 ? &v6 : NULL, err);
   return 0;
 }
 

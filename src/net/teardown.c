@@ -29,13 +29,6 @@ static int remove_host_veth(const char *id, struct hull_err **err) {
   return hull_rtnl_link_del(host, hname, err);
 }
 
-/* Under the net lock, as set-up: route_localnet follows the guards. */
-static int nft_teardown(const struct hull_net_ctx *ctx, struct hull_err **err) {
-  _cleanup_close_ int lock = -1;
-  if (ctx->state_root != NULL && (lock = hull_net_lock(ctx->state_root, err)) < 0) return -1;
-  return hull_nft_teardown(ctx->id, err);
-}
-
 int hull_net_teardown(const struct hull_spec *spec, const struct hull_net_ctx *ctx,
                       struct hull_err **err) {
   struct hull_net_opts o;
@@ -52,7 +45,7 @@ int hull_net_teardown(const struct hull_spec *spec, const struct hull_net_ctx *c
     remove_host_veth(ctx->id, &e);
     keep_first(err, &e, &rc);
     if (!parsed || o.nat || o.n_ports > 0) {
-      nft_teardown(ctx, &e);
+      hull_nft_teardown(ctx->id, &e);
       keep_first(err, &e, &rc);
     }
   }

@@ -344,14 +344,20 @@ nothing_left() {
   nothing_left
 }
 
-@test "net-ports: 12 containers with forwards created and deleted at once: every table, then route_localnet off" {
-  local i jobs=()
+@test "net-ports: 12 containers with forwards, in two state roots, created and deleted at once: route_localnet ends off" {
+  # route_localnet is per bridge, so its lock is the netns's, not --root's
+  ROOT2=$BATS_TEST_TMPDIR/root2
+  mkdir -p "$ROOT2"
+  local i jobs=() root
   for i in $(seq 12); do
     bundle_for "$BATS_TEST_TMPDIR/b$i" par ".annotations = {\"run.hull.net\": \"veth\",
       \"run.hull.net.ports\": \"$((8100 + i)):80\"}"
   done
   for i in $(seq 12); do
-    h create --bundle "$BATS_TEST_TMPDIR/b$i" par$i </dev/null >/dev/null &
+    root=$HULL_TEST_ROOT
+    [ $((i % 2)) -eq 0 ] && root=$ROOT2
+    nsenter --net="/run/netns/$HOSTNS" "$HULL" --root "$root" \
+      create --bundle "$BATS_TEST_TMPDIR/b$i" par$i </dev/null >/dev/null &
     jobs+=($!)
   done
   for i in "${jobs[@]}"; do wait "$i"; done
@@ -360,10 +366,14 @@ nothing_left() {
   [ "$(localnet)" = 1 ]
   jobs=()
   for i in $(seq 12); do
-    h delete --force par$i &
+    root=$HULL_TEST_ROOT
+    [ $((i % 2)) -eq 0 ] && root=$ROOT2
+    nsenter --net="/run/netns/$HOSTNS" "$HULL" --root "$root" delete --force par$i &
     jobs+=($!)
   done
   for i in "${jobs[@]}"; do wait "$i"; done
+  [ -z "$("$HULL" --root "$ROOT2" list -q)" ]
+  [ -z "$(ls -A "$ROOT2/net/leases")" ]
   nothing_left
 }
 

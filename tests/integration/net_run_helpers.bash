@@ -6,6 +6,7 @@ net_run_setup() {
   require_root
   HOSTNS=hullrun-$$-$RANDOM
   OUTNS=
+  ROOT2=
   NOBODY_DIR=
   PIDS=()
   ip netns add "$HOSTNS"
@@ -20,6 +21,12 @@ net_run_setup() {
 net_run_teardown() {
   local id p d
   for id in $(hull list -q 2>/dev/null); do h delete --force "$id" >/dev/null 2>&1; done
+  # a second state root a test used ($ROOT2)
+  if [ -n "${ROOT2:-}" ]; then
+    for id in $("$HULL" --root "$ROOT2" list -q 2>/dev/null); do
+      nsenter --net="/run/netns/$HOSTNS" "$HULL" --root "$ROOT2" delete --force "$id" >/dev/null 2>&1
+    done
+  fi
   for p in "${PIDS[@]}"; do kill -9 "$p" 2>/dev/null || true; done
   for p in "${PIDS[@]}"; do wait "$p" 2>/dev/null || true; done
   remove_test_cgroups "$B"
