@@ -230,7 +230,8 @@ teardown() { net_run_teardown; }
 @test "net-run: nothing is left after hull create is killed at any point and delete --force" {
   command -v nft >/dev/null || skip "nft (nftables) not installed"
   update_config "$B" '.annotations = {"run.hull.net": "veth", "run.hull.net.ipv6": "true",
-    "run.hull.net.nat": "true", "run.hull.net.dns": "192.0.2.53"}'
+    "run.hull.net.nat": "true", "run.hull.net.dns": "192.0.2.53",
+    "run.hull.net.ports": "8080:80,9000-9003:9000-9003/udp"}'
   local i cpid
   for i in 0 1 2 3 4 5 6 7 8 9; do
     nsenter --net="/run/netns/$HOSTNS" "$HULL" --root "$HULL_TEST_ROOT" \
@@ -244,6 +245,8 @@ teardown() { net_run_teardown; }
     [ -z "$(leases)" ]
     [ -z "$(host_veths)" ]
     [ -z "$(hostns nft list tables)" ]
+    # (no bridge yet when killed early)
+    [ "$(hostns cat /proc/sys/net/ipv4/conf/hull0/route_localnet 2>/dev/null || echo 0)" = 0 ]
   done
   remove_test_cgroups "$B"
 }
