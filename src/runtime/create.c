@@ -376,6 +376,16 @@ static int send_go(struct hull_create_job *j) {
   return r;
 }
 
+/* A send that failed: the shim died first (it makes its namespaces
+ * before GO on v1, and a failure there is reported and it exits). What it
+ * sent last, its error, is the one to show. */
+static int send_failed(struct hull_create_job *j, struct hull_err **err) {
+  int e = errno;
+  if (hull_sync_expect(j->sync_fd, HULL_SYNC_READY, NULL, "create", err) < 0) return -1;
+  errno = e;
+  return hull_err_sys(err, "sync: send");
+}
+
 /* Parent half of the sync protocol, up to the shim's READY. */
 static int parent_sync(struct hull_create_job *j, struct hull_err **err) {
   const struct hull_linux *lx = &j->spec->linux_;
@@ -387,7 +397,7 @@ static int parent_sync(struct hull_create_job *j, struct hull_err **err) {
   struct hull_net_ctx nctx = net_ctx(j);
   const struct hull_hooks *h = &j->spec->hooks;
   _cleanup_free_ char *state = NULL;
-  if (send_go(j) < 0) return hull_err_sys(err, "sync: send");
+  if (send_go(j) < 0) return send_failed(j, err);
   if (j->pipelined) {
     state = hull_hook_state(st, HULL_STATUS_CREATING);
     /* A shim that died already: the expect of READY reports its error. */
@@ -403,8 +413,7 @@ static int parent_sync(struct hull_create_job *j, struct hull_err **err) {
     if (hull_hooks_run(h, HULL_HOOK_PRESTART, state, err) < 0 ||
         hull_hooks_run(h, HULL_HOOK_CREATE_RUNTIME, state, err) < 0)
       return -1;
-    if (hull_sync_send(j->sync_fd, HULL_SYNC_GO2, state) < 0)
-      return hull_err_sys(err, "sync: send");
+    if (hull_sync_send(j->sync_fd, HULL_SYNC_GO2, state) < 0) return send_failed(j, err);
   }
   /* run: nothing of ours has to precede the exec (the state, pid file
    * and pidfd of finish() do not), so START follows GO2 and the shim goes
@@ -412,7 +421,8 @@ static int parent_sync(struct hull_create_job *j, struct hull_err **err) {
    * with a terminal: its receiver (or our relay, sizing it from ours) gets
    * the pty before anything runs. */
   if (j->opts->run && !j->spec->process.terminal) {
-    if (hull_sync_send(j->sync_fd, HULL_SYNC_START, NULL) < 0) return hull_err_sys(err, "sync: send");
+    /* A shim that failed already: the expect of READY reports its error. */
+    hull_sync_send(j->sync_fd, HULL_SYNC_START, NULL);
     j->start_sent = true;
   }
   return receive_pty(j, err) < 0 ? -1 : hull_sync_expect(j->sync_fd, HULL_SYNC_READY, NULL, "create", err);

@@ -63,22 +63,31 @@ static int bind_device(int parent, const char *name, const struct hull_device *d
   return storage_move_mount(tree, target, d->path, err);
 }
 
-/* d as `name` in the verified directory `parent`. */
+/* d as `name` in the verified directory `parent`, the umask already 0.
+ * mknod first: what the image has there (EEXIST) is removed then, unless
+ * a mount of the config provides the node. owned_ok: a new node already
+ * has the owner 0:0 wanted by default (we are 0:0, parent not setgid). */
 static int make_device_in(int parent, const char *name, const struct hull_device *d, bool userns,
-                          struct hull_err **err) {
-  int busy = clear_name(parent, name, d->path, err);
-  if (busy != 0) return busy < 0 ? -1 : 0; /* a mount of the config provides it */
-  if (userns) return bind_device(parent, name, d, err);
-  mode_t perm = d->has_file_mode ? (d->file_mode & 07777) : 0666;
-  mode_t old = umask(0);
-  int r = mknodat(parent, name, device_type(d->type) | perm, makedev(d->major, d->minor));
-  umask(old);
+                          bool owned_ok, struct hull_err **err) {
+  if (userns) {
+    int busy = clear_name(parent, name, d->path, err);
+    return busy != 0 ? (busy < 0 ? -1 : 0) : bind_device(parent, name, d, err);
+  }
+  mode_t mode = device_type(d->type) | (d->has_file_mode ? (d->file_mode & 07777) : 0666);
+  dev_t dev = makedev(d->major, d->minor);
+  int r = mknodat(parent, name, mode, dev);
+  if (r < 0 && errno == EEXIST) {
+    int busy = clear_name(parent, name, d->path, err);
+    if (busy != 0) return busy < 0 ? -1 : 0; /* a mount of the config provides it */
+    r = mknodat(parent, name, mode, dev);
+  }
   /* Not allowed here after all (a user namespace nobody told us about):
    * the host's node, bound. */
   if (r < 0 && errno == EPERM) return bind_device(parent, name, d, err);
   if (r < 0) return hull_err_sys(err, "mknod %s", d->path);
-  if (fchownat(parent, name, d->has_uid ? d->uid : 0, d->has_gid ? d->gid : 0,
-               AT_SYMLINK_NOFOLLOW) < 0)
+  uid_t uid = d->has_uid ? d->uid : 0;
+  gid_t gid = d->has_gid ? d->gid : 0;
+  if (!(owned_ok && uid == 0 && gid == 0) && fchownat(parent, name, uid, gid, AT_SYMLINK_NOFOLLOW) < 0)
     return hull_err_sys(err, "chown %s", d->path);
   return 0;
 }
@@ -91,7 +100,14 @@ static int make_device(int rootfd, const struct hull_device *d, bool userns,
   const char *name;
   _cleanup_close_ int parent = storage_open_parent(rootfd, d->path, &clean, &name, err);
   if (parent < 0) return hull_err_prefix(err, "device %s", d->path);
-  return make_device_in(parent, name, d, userns, err);
+  return make_device_in(parent, name, d, userns, false, err);
+}
+
+/* New nodes in devfd belong to 0:0 by themselves: we are 0:0 and the
+ * directory does not hand down its group (setgid). */
+static bool owned_by_root(int devfd) {
+  struct stat st;
+  return geteuid() == 0 && getegid() == 0 && fstat(devfd, &st) == 0 && !(st.st_mode & S_ISGID);
 }
 
 static int dev_symlinks(int devfd, struct hull_err **err) {
@@ -189,14 +205,18 @@ int storage_setup_dev(int rootfd, const struct hull_spec *spec, const struct hul
   if (devfd < 0) return -1;
   if (!dev_is_bind) {
     /* The defaults sit right in /dev: made in devfd, no lookup each. */
-    for (size_t i = 0; i < sizeof(default_devices) / sizeof(default_devices[0]); i++)
-      if (!in_spec(spec, default_devices[i].path) &&
-          make_device_in(devfd, default_devices[i].path + 5, &default_devices[i],
-                         opts->new_userns, err) < 0)
-        return -1;
-    for (size_t i = 0; spec->has_linux && i < spec->linux_.n_devices; i++)
-      if (make_device(rootfd, &spec->linux_.devices[i], opts->new_userns, err) < 0)
-        return hull_err_prefix(err, "linux.devices[%zu]", i);
+    bool owned_ok = owned_by_root(devfd);
+    mode_t old = umask(0);
+    int r = 0;
+    for (size_t i = 0; r == 0 && i < sizeof(default_devices) / sizeof(default_devices[0]); i++)
+      if (!in_spec(spec, default_devices[i].path))
+        r = make_device_in(devfd, default_devices[i].path + 5, &default_devices[i],
+                           opts->new_userns, owned_ok, err);
+    for (size_t i = 0; r == 0 && spec->has_linux && i < spec->linux_.n_devices; i++)
+      if ((r = make_device(rootfd, &spec->linux_.devices[i], opts->new_userns, err)) < 0)
+        hull_err_prefix(err, "linux.devices[%zu]", i);
+    umask(old);
+    if (r < 0) return -1;
     if (dev_symlinks(devfd, err) < 0) return -1;
   }
   if (opts->console_fd >= 0 && storage_setup_console(devfd, opts->console_fd, dev_is_bind, err) < 0)
