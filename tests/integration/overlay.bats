@@ -199,7 +199,10 @@ MOUNTS='awk "{for(i=1;i<=NF;i++) if(\$i==\"-\") print \$5, \$(i+1), \$6, \$(i+3)
   update_config "$BUNDLE" '.hooks.createContainer = [{"path": "/bin/sh", "args": ["sh", "-c", $c]}]' \
     --arg c "touch $T/hook.ready; exec sleep 60"
   set_cmd 'echo never'
-  hull create --overlay -b "$BUNDLE" "$ID" </dev/null >/dev/null 2>&1 &
+  # ("$HULL" itself, not the hull function: $! must be hull, not a subshell
+  # around it, or the kill below misses it and delete just waits for the
+  # create to finish)
+  "$HULL" --root "$HULL_TEST_ROOT" create --overlay -b "$BUNDLE" "$ID" </dev/null >/dev/null 2>&1 3>&- &
   hpid=$!
   for i in $(seq 100); do [ -e "$T/hook.ready" ] && break; sleep 0.1; done
   pid=$(jq -r .pid "$HULL_TEST_ROOT/$ID/state.json")
