@@ -272,7 +272,12 @@ int hull_cgroup_kill_all(struct hull_cgroup *cg, int sig, struct hull_err **err)
   int r = hull_cgroup_pids(cg, &pids, &n, err);
   for (size_t i = 0; r == 0 && i < n; i++)
     if (kill(pids[i], sig) < 0 && errno != ESRCH) r = hull_err_sys(err, "kill %d", (int)pids[i]);
-  if (can_freeze && !was_frozen && hull_cgroup_freeze(cg, false, r < 0 ? NULL : err) < 0) r = -1;
+  /* A paused container is left frozen (its signals wait for resume), but
+   * for SIGKILL: a frozen v1 task dies only once it runs again, so delete
+   * --force and kill --all KILL would leave it frozen and alive, its
+   * cgroup impossible to remove (runc thaws after the kill too). */
+  bool thaw = can_freeze && (!was_frozen || sig == SIGKILL);
+  if (thaw && hull_cgroup_freeze(cg, false, r < 0 ? NULL : err) < 0) r = -1;
   return r;
 }
 

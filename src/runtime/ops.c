@@ -46,7 +46,17 @@ int hull_container_kill(const struct hull_runtime_ctx *ctx, const char *id, int 
     }
     return r;
   }
-  return hull_state_signal(c->state, sig, err);
+  if (hull_state_signal(c->state, sig, err) < 0) return -1;
+  /* SIGKILL to a paused container: its frozen init dies only once thawed
+   * (cgroup v1), so it is thawed; other signals wait for resume. */
+  if (s == HULL_STATUS_PAUSED && sig == SIGKILL) {
+    struct hull_cgroup *cg = hull_state_cgroup(c->state, err);
+    if (cg == NULL) return hull_err_prefix(err, "kill: thaw after SIGKILL");
+    int r = hull_cgroup_freeze(cg, false, err);
+    hull_cgroup_free(cg);
+    return r;
+  }
+  return 0;
 }
 
 int hull_container_pause(const struct hull_runtime_ctx *ctx, const char *id, bool pause,

@@ -136,3 +136,29 @@ stopped() {
   echo "$output" | jq -e '.data.cpu.usage | (.percpu | length) >= 1
     and (.percpu_kernel | length) == (.percpu | length) and (.percpu_user | length) == (.percpu | length)'
 }
+
+@test "a paused container: kill KILL, kill --all KILL and delete --force kill it, no cgroup left" {
+  update_config "$B" '.process.args = ["sleep", "600"]'
+  cg=/hull-test/$(cat "$B/.cgname")
+  for how in kill kill-all delete; do
+    hull run -d --bundle "$B" "p-$how" </dev/null >/dev/null 2>&1
+    pid=$(hull state "p-$how" | jq -r .pid)
+    hull pause "p-$how"
+    [ "$(status_of "p-$how")" = paused ]
+    # another signal waits for resume: the pause holds
+    hull kill "p-$how" TERM
+    [ "$(status_of "p-$how")" = paused ]
+    case $how in
+      kill) hull kill "p-$how" KILL; wait_status "p-$how" stopped; hull delete "p-$how" ;;
+      kill-all) hull kill --all "p-$how" KILL; wait_status "p-$how" stopped; hull delete "p-$how" ;;
+      delete) hull delete --force "p-$how" ;;
+    esac
+    # gone, or a zombie the host's init has not reaped yet
+    for i in $(seq 50); do
+      [ -e "/proc/$pid" ] && ! grep -q '^State:.*Z' "/proc/$pid/status" 2>/dev/null || break
+      sleep 0.1
+    done
+    [ ! -e "/proc/$pid" ] || grep -q '^State:.*Z' "/proc/$pid/status"
+    for c in /sys/fs/cgroup/*"$cg"; do [ ! -d "$c" ]; done
+  done
+}
