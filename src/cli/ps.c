@@ -1,9 +1,12 @@
 /* ps: the processes of a container; json is a bare array of host pids,
- * table runs the host's ps (args default -ef) and keeps its lines. */
+ * table runs the host's ps (args default -ef; no shell) and keeps its lines. */
 #include "cli/ctx.h"
 
 #include <errno.h>
+#include <fcntl.h>
+#include <string.h>
 #include <sys/wait.h>
+#include <unistd.h>
 
 static const char *format;
 
@@ -43,47 +46,62 @@ static bool has_pid(const pid_t *pids, size_t n, long pid) {
   return false;
 }
 
+/* The host's ps, run directly (no shell: its args are never re-parsed),
+ * its stdout read through a pipe. Returns a FILE for it, *pid its pid. */
+static FILE *spawn_ps(char **args, int nargs, pid_t *pid) {
+  _cleanup_free_ char **argv = hull_xcalloc((size_t)nargs + 2, sizeof(char *));
+  argv[0] = (char *)"ps";
+  if (nargs == 0) argv[1] = (char *)"-ef";
+  for (int i = 0; i < nargs; i++) argv[i + 1] = args[i];
+  int p[2];
+  if (pipe2(p, O_CLOEXEC) < 0) return NULL;
+  *pid = fork();
+  if (*pid < 0) {
+    close(p[0]);
+    close(p[1]);
+    return NULL;
+  }
+  if (*pid == 0) {
+    if (dup2(p[1], 1) < 0) _exit(127);
+    execvp("ps", argv);
+    dprintf(2, "hull: ps: exec ps: %s\n", strerror(errno));
+    _exit(127);
+  }
+  close(p[1]);
+  FILE *f = fdopen(p[0], "r");
+  if (f == NULL) close(p[0]);
+  return f;
+}
+
 static int ps_table(const pid_t *pids, size_t n, char **args, int nargs) {
-  _cleanup_free_ char *cmd = hull_xstrdup("ps");
-  if (nargs == 0) {
-    char *c = hull_xasprintf("%s -ef", cmd);
-    free(cmd);
-    cmd = c;
-  }
-  for (int i = 0; i < nargs; i++) {
-    /* Quote each arg for sh: single quotes, ' as '\''. */
-    _cleanup_free_ char *q = hull_xstrdup("'");
-    for (const char *s = args[i]; *s; s++) {
-      char *nq = *s == '\'' ? hull_xasprintf("%s'\\''", q) : hull_xasprintf("%s%c", q, *s);
-      free(q);
-      q = nq;
-    }
-    char *c = hull_xasprintf("%s %s'", cmd, q);
-    free(cmd);
-    cmd = c;
-  }
-  FILE *f = popen(cmd, "re");
+  pid_t child = -1;
+  FILE *f = spawn_ps(args, nargs, &child);
   if (f == NULL) {
-    hull_error("ps: running %s: %s", cmd, strerror(errno));
+    int e = errno;
+    if (child > 0) waitpid(child, NULL, 0);
+    hull_error("ps: running ps: %s", strerror(e));
     return 1;
   }
   char line[8192];
-  int col = -1;
+  int col = -1, rc = 0;
   while (fgets(line, sizeof(line), f)) {
     if (col < 0) {
       col = pid_column(line);
       fputs(line, stdout);
       if (col < 0) {
-        pclose(f);
-        hull_error("ps: no PID column in the output of %s", cmd);
-        return 1;
+        hull_error("ps: no PID column in the output of ps");
+        rc = 1;
+        break;
       }
       continue;
     }
     if (has_pid(pids, n, column_value(line, col))) fputs(line, stdout);
   }
-  int st = pclose(f);
-  return WIFEXITED(st) && WEXITSTATUS(st) == 0 ? 0 : 1;
+  fclose(f); /* before the wait: a ps still writing gets EPIPE, not a hang */
+  int st;
+  while (waitpid(child, &st, 0) < 0)
+    if (errno != EINTR) return 1;
+  return rc == 0 && WIFEXITED(st) && WEXITSTATUS(st) == 0 ? 0 : 1;
 }
 
 static int run(struct hull_global *g, int argc, char **argv) {
