@@ -76,7 +76,7 @@ int main(int argc, char **argv) {
       kill(child, sig);
       continue;
     }
-    int st;
+    int st = 0; /* the raw waitpid is opaque to the analyzers */
     pid_t r;
     while ((r = waitpid(-1, &st, WNOHANG)) > 0)
       if (r == child) return status_code(st); /* as PID 1, exiting ends the rest */
