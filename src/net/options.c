@@ -170,9 +170,8 @@ static int parse_veth(const struct hull_spec *spec, struct hull_net_opts *o, str
 static const char *const veth_only[] = {"bridge", "subnet", "address", "gateway", "ipv6",
                                         "mtu", "mac", "ports", "nat", NULL};
 
-int hull_net_opts_parse(const struct hull_spec *spec, const char *mode,
-                        struct hull_net_opts *o, struct hull_err **err) {
-  memset(o, 0, sizeof(*o));
+static int opts_parse(const struct hull_spec *spec, const char *mode, struct hull_net_opts *o,
+                      struct hull_err **err) {
   const char *v = mode != NULL ? mode : hull_net_annotation(spec, ANN);
   if (parse_kind(v, &o->kind, err) < 0) return mode != NULL ? hull_err_prefix(err, "--net") : -1;
   if (o->kind == HULL_NET_VETH && parse_veth(spec, o, err) < 0) return -1;
@@ -184,6 +183,18 @@ int hull_net_opts_parse(const struct hull_spec *spec, const char *mode,
     }
   }
   if ((v = hull_net_annotation(spec, ANN ".dns")) != NULL && parse_dns(v, o, err) < 0) return -1;
+  return 0;
+}
+
+int hull_net_opts_parse(const struct hull_spec *spec, const char *mode,
+                        struct hull_net_opts *o, struct hull_err **err) {
+  memset(o, 0, sizeof(*o));
+  /* A failed parse holds nothing: its callers just return (the ports or
+   * DNS list parsed before the bad value leaked; found by fuzz_annotations). */
+  if (opts_parse(spec, mode, o, err) < 0) {
+    hull_net_opts_free(o);
+    return -1;
+  }
   return 0;
 }
 
