@@ -14,9 +14,8 @@ setup() {
 }
 
 teardown() {
-  delete_all_containers
   [ -n "${RPID:-}" ] && kill "$RPID" 2>/dev/null
-  remove_test_cgroups "$B"
+  bundle_teardown
   [ -n "${USERNS_DIR:-}" ] && rm -rf "$USERNS_DIR"
   return 0
 }

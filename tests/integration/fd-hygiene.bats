@@ -12,11 +12,7 @@ teardown_file() { common_teardown_file; }
 
 setup() { bundle_setup; }
 
-teardown() {
-  delete_all_containers
-  remove_test_cgroups "$B"
-  return 0
-}
+teardown() { bundle_teardown; }
 
 # What a shell has open: `ls -l` of its /proc/PID/fd (ls runs as a child,
 # so its own dirfd is not in the list; `; true` keeps busybox sh from

@@ -114,6 +114,13 @@ lines_are() {
   return 1
 }
 
+# bundle_teardown: the usual per-test teardown of a bundle_setup test:
+# its containers deleted, its cgroups removed.
+bundle_teardown() {
+  delete_all_containers
+  remove_test_cgroups "$B"
+}
+
 # status_of ID: the status field of hull state.
 status_of() { hull state "$1" | jq -r .status; }
 

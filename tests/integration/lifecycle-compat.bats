@@ -9,9 +9,8 @@ teardown_file() { common_teardown_file; }
 setup() { bundle_setup; }
 
 teardown() {
-  local id d
-  for id in $(hull list -q 2>/dev/null); do hull delete --force "$id" >/dev/null 2>&1; done
-  remove_test_cgroups "$B"
+  local d
+  bundle_teardown
   for d in "$BATS_TEST_TMPDIR"/many/b*; do [ -d "$d" ] && remove_test_cgroups "$d"; done
   return 0
 }

@@ -13,9 +13,7 @@ setup() {
 }
 
 teardown() {
-  local id
-  for id in $(hull list -q 2>/dev/null); do hull delete --force "$id" >/dev/null 2>&1; done
-  remove_test_cgroups "$B"
+  bundle_teardown
   [ -n "${USERNS_DIR:-}" ] && rm -rf "$USERNS_DIR"
   return 0
 }

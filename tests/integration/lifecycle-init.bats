@@ -9,10 +9,7 @@ teardown_file() { common_teardown_file; }
 
 setup() { bundle_setup; }
 
-teardown() {
-  delete_all_containers
-  remove_test_cgroups "$B"
-}
+teardown() { bundle_teardown; }
 
 # zombies ID: how many children of the container's PID 1 are zombies (a
 # zombie has left the cgroup already, so ps cannot see it).

@@ -10,8 +10,7 @@ teardown_file() { common_teardown_file; }
 setup() { bundle_setup; }
 
 teardown() {
-  delete_all_containers
-  remove_test_cgroups "$B"
+  bundle_teardown
   [ -n "${B2:-}" ] && remove_test_cgroups "$B2"
   [ -n "${USERNS_DIR:-}" ] && rm -rf "$USERNS_DIR"
   return 0

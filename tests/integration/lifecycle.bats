@@ -8,10 +8,7 @@ teardown_file() { common_teardown_file; }
 
 setup() { bundle_setup; }
 
-teardown() {
-  delete_all_containers
-  remove_test_cgroups "$B"
-}
+teardown() { bundle_teardown; }
 
 @test "create, start, stop: created -> running -> stopped, with the OCI state fields" {
   update_config "$B" '.process.args = ["sleep", "60"]'

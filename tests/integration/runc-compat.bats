@@ -10,10 +10,7 @@ teardown_file() { common_teardown_file; }
 
 setup() { bundle_setup; }
 
-teardown() {
-  delete_all_containers
-  remove_test_cgroups "$B"
-}
+teardown() { bundle_teardown; }
 
 sleeper() {
   update_config "$B" '.process.args = ["sleep", "600"]'
