@@ -328,3 +328,18 @@ usernet_run() {
   # The upper layer lived in the state dir, gone with the container.
   [ ! -e "$RL_DIR/run/hull/rl-cow" ]
 }
+
+@test "rootless run -t: the pty of the container's own devpts, owned by process.user" {
+  b=$(rl_make_bundle tty ranges)
+  rl_update_config "$b" '.process.terminal = true | .process.user = {uid: 1000, gid: 1000}
+    | .process.consoleSize = {height: 33, width: 111}
+    | .process.args = ["sh", "-c", "tty; stat -c \"owner %u mode %a\" \"$(tty)\"; stty size; ls /dev/pts | tr \"\\n\" \" \""]'
+  run rl_hull run --bundle "$b" rl-tty </dev/null
+  echo "$output"
+  [ "$status" -eq 0 ]
+  out=$(tr -d '\r' <<<"$output")
+  [[ "$out" == *"/dev/pts/0"* ]]
+  [[ "$out" == *"owner 1000 mode 620"* ]]
+  [[ "$out" == *"33 111"* ]]
+  [[ "$out" == *"0 ptmx"* ]]
+}
