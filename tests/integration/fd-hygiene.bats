@@ -68,6 +68,22 @@ fd_numbers() { awk '/ -> / {print $(NF-2)}' | sort -n | tr '\n' ' ' | sed 's/ $/
   [ "$(ls /proc/"$pid"/fd | sort -n | tr '\n' ' ')" = "0 1 2 " ]
 }
 
+@test "before start, the waiting shim's fds (exec.fifo, sync socket) are out of the container's reach" {
+  update_config "$B" '.process.args = ["sleep", "60"]'
+  hull create --bundle "$B" f9 </dev/null >/dev/null 2>&1
+  pid=$(hull state f9 | jq -r .pid)
+  # the shim (pid 1 until start) holds the fifo in the state dir
+  ls -l /proc/"$pid"/fd | grep -q "$HULL_TEST_ROOT/f9/exec.fifo"
+  # it is not dumpable: root in the container can list the numbers but
+  # neither resolve nor open any of them
+  run hull exec f9 sh -c 'n=0; for f in /proc/1/fd/*; do n=$((n+1)); readlink $f && echo LEAK $f; (exec 3<$f) 2>/dev/null && echo OPENED $f; done; echo fds=$n'
+  echo "$output"
+  [[ "$output" == *"fds="* ]]
+  [[ "$output" != *"fds=0"* ]]
+  [[ "$output" != *LEAK* ]]
+  [[ "$output" != *OPENED* ]]
+}
+
 @test "with --init the reaper (pid 1) and the process hold only 0 1 2: no memfd, no hull fd" {
   update_config "$B" '.process.args = ["sleep", "60"]'
   hull run -d --init --bundle "$B" f5 5</etc/hostname </dev/null
