@@ -11,7 +11,7 @@ static const char *resources, *memory, *memory_reservation, *memory_swap, *kerne
 static const struct hull_opt *options(void) {
   static const struct hull_opt table[] = {
       {"resources", 'r', HULL_OPT_STRING, &resources, "FILE|-", "LinuxResources JSON"},
-      {"memory", 0, HULL_OPT_STRING, &memory, "BYTES", "memory limit (k, m, g suffixes)"},
+      {"memory", 0, HULL_OPT_STRING, &memory, "BYTES", "memory limit (k, m, g, t, p units; 1.5g)"},
       {"memory-reservation", 0, HULL_OPT_STRING, &memory_reservation, "BYTES", "memory soft limit"},
       {"memory-swap", 0, HULL_OPT_STRING, &memory_swap, "BYTES", "memory + swap limit"},
       {"kernel-memory", 0, HULL_OPT_STRING, &kernel_memory, "BYTES", "kernel memory limit"},
@@ -33,23 +33,10 @@ static const struct hull_opt *options(void) {
   return table;
 }
 
-/* Decimal bytes with an optional k/m/g (binary) suffix; -1 allowed. */
 static int parse_bytes(const char *flag, const char *s, int64_t *out, struct hull_err **err) {
-  size_t n = strlen(s);
-  int64_t mult = 1;
-  _cleanup_free_ char *num = hull_xstrdup(s);
-  if (n > 1) {
-    char c = (char)(num[n - 1] | 0x20);
-    if (c == 'b' && n > 2) c = (char)(num[--n - 1] | 0x20);
-    if (c == 'k' || c == 'm' || c == 'g') {
-      mult = c == 'k' ? 1024 : c == 'm' ? 1024 * 1024 : 1024 * 1024 * 1024;
-      n--;
-    }
-    num[n] = '\0';
-  }
-  if (hull_parse_int64(num, out) < 0)
-    return hull_err_set(err, 0, "--%s: invalid value \"%s\"", flag, s);
-  if (*out > 0) *out *= mult;
+  if (hull_bytes_parse(s, out) < 0)
+    return hull_err_set(err, 0, "--%s: invalid size \"%s\" (bytes, or with a unit: 512m, 1.5g, 64MiB)",
+                        flag, s);
   return 0;
 }
 

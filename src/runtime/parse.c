@@ -100,3 +100,37 @@ int hull_init_wanted(const char *annotation, bool flag, bool *on, struct hull_er
                         HULL_ANNOTATION_INIT, annotation);
   return 0;
 }
+
+int hull_bytes_parse(const char *s, int64_t *out) {
+  if (strcmp(s, "-1") == 0) return *out = -1, 0;
+  const char *p = s;
+  uint64_t whole = 0;
+  if (!isdigit((unsigned char)*p)) return -1;
+  for (; isdigit((unsigned char)*p); p++) {
+    if (whole > (UINT64_MAX - 9) / 10) return -1;
+    whole = whole * 10 + (uint64_t)(*p - '0');
+  }
+  /* The fraction, to 9 digits (more cannot matter below 2^63 bytes). */
+  uint64_t frac = 0, scale = 1;
+  if (*p == '.') {
+    if (!isdigit((unsigned char)p[1])) return -1;
+    for (p++; isdigit((unsigned char)*p); p++)
+      if (scale < 1000000000ULL) frac = frac * 10 + (uint64_t)(*p - '0'), scale *= 10;
+  }
+  if (*p == ' ') p++;
+  static const char units[] = "kmgtp";
+  uint64_t mult = 1;
+  const char *u = *p ? strchr(units, tolower((unsigned char)*p)) : NULL;
+  if (u) {
+    for (const char *q = units; q <= u; q++) mult *= 1024;
+    p++;
+  }
+  if (u && (*p == 'i' || *p == 'I')) p++;
+  if (*p == 'b' || *p == 'B') p++;
+  if (*p) return -1;
+  if (whole > (uint64_t)INT64_MAX / mult) return -1;
+  uint64_t v = whole * mult + (uint64_t)((long double)frac * (long double)mult / (long double)scale);
+  if (v > (uint64_t)INT64_MAX) return -1;
+  *out = (int64_t)v;
+  return 0;
+}

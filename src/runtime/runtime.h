@@ -27,6 +27,13 @@ const char *hull_signal_name(int sig);
  * ":GID" part. -1 on malformed input. */
 int hull_user_parse(const char *s, uint32_t *uid, uint32_t *gid, bool *has_gid);
 
+/* update's sizes as runc reads them (docker's RAMInBytes): a decimal
+ * number, fraction allowed, an optional space, then an optional binary
+ * unit k/m/g/t/p (any case) with optional "i" and "b" ("512m", "1.5G",
+ * "64MiB", "100 kb"); "-1" (unlimited) passes as -1. -1 on bad input or
+ * overflow. */
+int hull_bytes_parse(const char *s, int64_t *out);
+
 /* The reaper (DESIGN.md §3) is wanted when the annotation run.hull.init
  * is "true" or --init was given (the command line wins, as --net does);
  * annotation NULL: absent. A value other than "true"/"false" is an error

@@ -117,6 +117,14 @@ stopped() {
   "$HULL" --criu /usr/sbin/criu --root "$HULL_TEST_ROOT" update --cpu-share 256 u1
   cg=/hull-test/$(cat "$B/.cgname")
   [ "$(cat /sys/fs/cgroup/cpu$cg/cpu.shares)" = 256 ]
+  # sizes as runc reads them
+  hull update --memory 64MiB u1
+  [ "$(cat /sys/fs/cgroup/memory$cg/memory.limit_in_bytes)" = 67108864 ]
+  hull update --memory 0.5g u1
+  [ "$(cat /sys/fs/cgroup/memory$cg/memory.limit_in_bytes)" = 536870912 ]
+  run hull update --memory 1.5x u1
+  [ "$status" -eq 1 ]
+  [[ "$output" == *'--memory: invalid size "1.5x"'* ]]
   run hull update --l3-cache-schema L3:0=f u1
   [ "$status" -eq 1 ]
   [[ "$output" == *"--l3-cache-schema: Intel RDT is not supported"* ]]

@@ -36,6 +36,24 @@ static void signal_names_refused(void **state) {
   assert_null(hull_signal_name(0));
 }
 
+static void bytes_parse(void **state) {
+  (void)state;
+  int64_t v;
+  static const struct { const char *in; int64_t want; } ok[] = {
+      {"0", 0}, {"4096", 4096}, {"100b", 100}, {"512m", 512LL << 20}, {"512M", 512LL << 20},
+      {"32mb", 32LL << 20}, {"64MiB", 64LL << 20}, {"1.5g", 3LL << 29}, {"100 kb", 102400},
+      {"2t", 2LL << 40}, {"1p", 1LL << 50}, {"-1", -1}, {"0.5k", 512}, {"7 ", 7},
+  };
+  for (size_t i = 0; i < sizeof(ok) / sizeof(ok[0]); i++) {
+    assert_int_equal(hull_bytes_parse(ok[i].in, &v), 0);
+    assert_true(v == ok[i].want);
+  }
+  static const char *const bad[] = {"", "m", "-5", "1.", ".5g", "12x", "1gg", "5ib",
+                                    "99999999999999999999", "8388608t", "1e9", "+1", "1  m"};
+  for (size_t i = 0; i < sizeof(bad) / sizeof(bad[0]); i++)
+    assert_int_equal(hull_bytes_parse(bad[i], &v), -1);
+}
+
 static void user_parse(void **state) {
   (void)state;
   uint32_t uid = 99, gid = 99;
@@ -175,7 +193,8 @@ static void init_wanted(void **state) {
 int main(void) {
   const struct CMUnitTest tests[] = {
       cmocka_unit_test(signal_names),  cmocka_unit_test(signal_names_refused),
-      cmocka_unit_test(user_parse),    cmocka_unit_test(ids),
+      cmocka_unit_test(user_parse),
+      cmocka_unit_test(bytes_parse),    cmocka_unit_test(ids),
       cmocka_unit_test(init_wanted),
       cmocka_unit_test(status),        cmocka_unit_test(proc_stat),
       cmocka_unit_test(state_roundtrip), cmocka_unit_test(state_bad_json),
