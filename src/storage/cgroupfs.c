@@ -28,8 +28,9 @@ static int fresh_at(int rootfd, const struct hull_mount *m, const char *type, co
   return storage_attach_fresh(rootfd, m, mfd, f, err);
 }
 
-/* One v1 hierarchy ("cpu,cpuacct", "name=systemd") or the v2 part (""). */
-static int mount_hierarchy(int rootfd, const struct hull_mount *m, const char *ctrls,
+/* One v1 hierarchy ("cpu,cpuacct", "name=systemd") or the v2 part ("")
+ * in tmpfd, the tmpfs just mounted at m->destination. */
+static int mount_hierarchy(int rootfd, int tmpfd, const struct hull_mount *m, const char *ctrls,
                            const char *cgpath, bool cgroupns, const struct hull_mount_flags *base,
                            struct hull_err **err) {
   bool v2 = *ctrls == '\0';
@@ -47,14 +48,15 @@ static int mount_hierarchy(int rootfd, const struct hull_mount *m, const char *c
                                                       : hull_xstrdup(ctrls);
   f.data = data;
   f.propagation = 0;
-  if (fresh_at(rootfd, &sub, v2 ? "cgroup2" : "cgroup", "cgroup", &f, err) < 0) return -1;
+  /* Its mount point is in our own tmpfs: no lookup from the root. */
+  _cleanup_close_ int mfd = storage_fsmount(v2 ? "cgroup2" : "cgroup", "cgroup", &f, err);
+  if (mfd < 0) return hull_err_prefix(err, "mount %s on %s", v2 ? "cgroup2" : "cgroup", dest);
+  if (storage_attach_fresh_at(tmpfd, dir, &sub, mfd, &f, err) < 0) return -1;
   /* "cpu,cpuacct" is also reachable as "cpu" and "cpuacct". */
   if (v2 || strchr(ctrls, ',') == NULL || hull_str_has_prefix(ctrls, "name=")) return 0;
-  _cleanup_close_ int parent = hull_open_in_root(rootfd, m->destination, O_PATH | O_DIRECTORY, 0, err);
-  if (parent < 0) return -1;
   _cleanup_free_ char *copy = hull_xstrdup(ctrls);
   for (char *s = NULL, *c = strtok_r(copy, ",", &s); c; c = strtok_r(NULL, ",", &s))
-    if (symlinkat(ctrls, parent, c) < 0 && errno != EEXIST)
+    if (symlinkat(ctrls, tmpfd, c) < 0 && errno != EEXIST)
       return hull_err_sys(err, "symlink %s/%s", m->destination, c);
   return 0;
 }
@@ -63,6 +65,9 @@ static int mount_v1_layout(int rootfd, const struct hull_spec *spec, const struc
                            const struct hull_mount_flags *f, struct hull_err **err) {
   struct hull_mount_flags tf = {.flags = MS_NOSUID | MS_NODEV | MS_NOEXEC, .data = "mode=755"};
   if (fresh_at(rootfd, m, "tmpfs", "tmpfs", &tf, err) < 0) return -1;
+  /* The tmpfs now at the destination (checked to be a real directory). */
+  _cleanup_close_ int tmpfd = hull_open_in_root(rootfd, m->destination, O_PATH | O_DIRECTORY, 0, err);
+  if (tmpfd < 0) return -1;
   _cleanup_free_ char *self = hull_read_file("/proc/self/cgroup", NULL, err);
   if (self == NULL) return -1;
   bool cgroupns = has_new_cgroupns(spec);
@@ -81,14 +86,11 @@ static int mount_v1_layout(int rootfd, const struct hull_spec *spec, const struc
         continue; /* no v2 part on this host */
     }
     if (strcmp(path, "/") == 0) path = "";
-    if (mount_hierarchy(rootfd, m, ctrls, path, cgroupns, &base, err) < 0) return -1;
+    if (mount_hierarchy(rootfd, tmpfd, m, ctrls, path, cgroupns, &base, err) < 0) return -1;
   }
   /* Read-only at the end, like runc: the tmpfs itself too. */
-  if (f->flags & MS_RDONLY) {
-    _cleanup_close_ int fd = hull_open_in_root(rootfd, m->destination, O_PATH | O_DIRECTORY, 0, err);
-    if (fd < 0) return -1;
-    return storage_setattr(fd, false, MOUNT_ATTR_RDONLY, 0, 0, m->destination, err);
-  }
+  if (f->flags & MS_RDONLY)
+    return storage_setattr(tmpfd, false, MOUNT_ATTR_RDONLY, 0, 0, m->destination, err);
   return 0;
 }
 

@@ -337,6 +337,14 @@ int storage_attach_fresh(int rootfd, const struct hull_mount *m, int mfd,
   return attach(mfd, dest, m, f, err);
 }
 
+int storage_attach_fresh_at(int parent, const char *name, const struct hull_mount *m, int mfd,
+                            const struct hull_mount_flags *f, struct hull_err **err) {
+  _cleanup_close_ int dest = storage_ensure_dir_at(parent, name, m->destination, err);
+  if (dest < 0) return -1;
+  if (shape_tree(mfd, m, f, true, err) < 0) return -1;
+  return attach(mfd, dest, m, f, err);
+}
+
 /* "remount": changes the attributes of what is already mounted there. */
 static int remount(int rootfd, const struct hull_mount *m, const struct hull_mount_flags *f,
                    struct hull_err **err) {
