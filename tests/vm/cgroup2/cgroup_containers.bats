@@ -83,6 +83,19 @@ teardown() { cg2_teardown; }
   [ "$(state_status "$CTR")" = running ]
 }
 
+@test "cg2 containers: SIGKILL to a paused container thaws it and it dies; other signals wait" {
+  bundle "$B" '["sleep","1000"]'
+  create_ctr "$B"
+  hull start "$CTR"
+  hull pause "$CTR"
+  hull kill "$CTR" TERM
+  [ "$(state_status "$CTR")" = paused ]
+  hull kill "$CTR" KILL
+  wait_status "$CTR" stopped
+  [ "$(keyed $CGDIR/cgroup.events frozen)" = 0 ]
+  [ -z "$(cat $CGDIR/cgroup.procs)" ]
+}
+
 @test "cg2 containers: kill --all stops every process" {
   bundle "$B" '["sh","-c","sleep 1000 & sleep 1000 & sleep 1000"]'
   create_ctr "$B"
