@@ -13,17 +13,21 @@
 /* Accepts one connection on PATH (a stale socket file is replaced) and
  * returns the fd it carries; the message's data goes to DATA (LEN bytes,
  * NUL-terminated) when DATA is given. Errors are printed prefixed by WHO;
- * -1 then. */
+ * -1 then. PATH appears only once the socket listens (bound under a
+ * temporary name, then renamed): tests wait for the file and then connect,
+ * and a connect between bind and listen is refused (it happened under
+ * load). */
 static inline int recvfd_one(const char *path, const char *who, char *data, size_t len) {
   struct sockaddr_un addr = {.sun_family = AF_UNIX};
-  if (strlen(path) >= sizeof(addr.sun_path)) {
+  if (strlen(path) + 4 >= sizeof(addr.sun_path)) {
     fprintf(stderr, "%s: socket path too long: %s\n", who, path);
     return -1;
   }
-  strcpy(addr.sun_path, path);
+  snprintf(addr.sun_path, sizeof(addr.sun_path), "%s.new", path);
   int s = socket(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0);
-  unlink(path);
-  if (s < 0 || bind(s, (struct sockaddr *)&addr, sizeof(addr)) < 0 || listen(s, 1) < 0) {
+  unlink(addr.sun_path);
+  if (s < 0 || bind(s, (struct sockaddr *)&addr, sizeof(addr)) < 0 || listen(s, 1) < 0 ||
+      rename(addr.sun_path, path) < 0) {
     fprintf(stderr, "%s: listen on %s: %m\n", who, path);
     return -1;
   }
