@@ -10,21 +10,9 @@ static const char *interval;
 static const struct hull_opt *options(void) {
   static const struct hull_opt table[] = {
       {"stats", 0, HULL_OPT_BOOL, &stats, NULL, "print stats once and exit"},
-      {"interval", 0, HULL_OPT_STRING, &interval, "DURATION", "stats interval (default: 5s)"},
+      {"interval", 0, HULL_OPT_STRING, &interval, "DURATION", "stats interval, as Go writes durations: 5s, 500ms, 1m30s (default: 5s)"},
       {NULL, 0, 0, NULL, NULL, NULL}};
   return table;
-}
-
-/* "5s", "500ms", "1m", or bare seconds. */
-static int parse_duration(const char *s, long *ms) {
-  char *end;
-  double v = strtod(s, &end);
-  if (end == s || v < 0) return -1;
-  if (*end == '\0' || strcmp(end, "s") == 0) *ms = (long)(v * 1000);
-  else if (strcmp(end, "ms") == 0) *ms = (long)v;
-  else if (strcmp(end, "m") == 0) *ms = (long)(v * 60000);
-  else return -1;
-  return *ms > 0 ? 0 : -1;
 }
 
 static int run(struct hull_global *g, int argc, char **argv) {
@@ -32,8 +20,8 @@ static int run(struct hull_global *g, int argc, char **argv) {
   int r = hull_cmd_parse(&hull_cmd_events, options(), argc, argv, &pos);
   if (r) return r == 2 ? 0 : r;
   if (hull_cli_nargs(&hull_cmd_events, argc, pos, 1)) return 1;
-  long ms = 5000;
-  if (interval && parse_duration(interval, &ms) < 0) {
+  uint64_t ns = 5000000000ULL;
+  if (interval && hull_duration_parse(interval, &ns) < 0) {
     hull_error("events: --interval: invalid duration \"%s\"", interval);
     return 1;
   }
@@ -50,7 +38,7 @@ static int run(struct hull_global *g, int argc, char **argv) {
     printf("%s\n", line);
     fflush(stdout);
     if (stats) return 0;
-    struct timespec ts = {.tv_sec = ms / 1000, .tv_nsec = (ms % 1000) * 1000000L};
+    struct timespec ts = {.tv_sec = (time_t)(ns / 1000000000ULL), .tv_nsec = (long)(ns % 1000000000ULL)};
     nanosleep(&ts, NULL);
     if (have_oom && hull_container_oom_count(&ctx, id, &now, NULL) == 0 && now > ooms) {
       printf("{\"type\":\"oom\",\"id\":\"%s\"}\n", id);

@@ -134,3 +134,43 @@ int hull_bytes_parse(const char *s, int64_t *out) {
   *out = (int64_t)v;
   return 0;
 }
+
+/* The unit at *p (longest first: "ms" before "m"); advances *p. */
+static uint64_t duration_unit(const char **p) {
+  static const struct { const char *name; uint64_t ns; } units[] = {
+      {"ns", 1}, {"us", 1000}, {"\xc2\xb5s", 1000}, {"\xce\xbcs", 1000}, {"ms", 1000000},
+      {"s", 1000000000ULL}, {"m", 60000000000ULL}, {"h", 3600000000000ULL}};
+  for (size_t i = 0; i < sizeof(units) / sizeof(units[0]); i++) {
+    size_t n = strlen(units[i].name);
+    if (strncmp(*p, units[i].name, n) == 0) {
+      *p += n;
+      return units[i].ns;
+    }
+  }
+  return 0;
+}
+
+int hull_duration_parse(const char *s, uint64_t *ns) {
+  long double total = 0;
+  const char *p = s;
+  bool bare = true;
+  do {
+    char *end;
+    if (!isdigit((unsigned char)*p) && *p != '.') return -1;
+    long double v = strtold(p, &end);
+    if (end == p || (*end == '.' )) return -1;
+    for (const char *q = p; q < end; q++)
+      if (!isdigit((unsigned char)*q) && *q != '.') return -1; /* no exponents, signs, hex */
+    p = end;
+    uint64_t unit = duration_unit(&p);
+    if (unit == 0) {
+      if (*p || !bare) return -1;
+      unit = 1000000000ULL; /* hull: a bare number is seconds */
+    }
+    bare = false;
+    total += v * (long double)unit;
+  } while (*p);
+  if (total < 1 || total > (long double)INT64_MAX) return -1;
+  *ns = (uint64_t)total;
+  return 0;
+}

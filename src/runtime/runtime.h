@@ -34,6 +34,12 @@ int hull_user_parse(const char *s, uint32_t *uid, uint32_t *gid, bool *has_gid);
  * overflow. */
 int hull_bytes_parse(const char *s, int64_t *out);
 
+/* A duration as Go's time.ParseDuration reads it (runc's events
+ * --interval): one or more decimal numbers, fractions allowed, each with a
+ * unit ns, us, µs, ms, s, m or h ("1m30s", "1.5s", "500ms"); a bare number
+ * is seconds. *ns > 0 on success; -1 on bad input, zero or overflow. */
+int hull_duration_parse(const char *s, uint64_t *ns);
+
 /* The reaper (DESIGN.md §3) is wanted when the annotation run.hull.init
  * is "true" or --init was given (the command line wins, as --net does);
  * annotation NULL: absent. A value other than "true"/"false" is an error

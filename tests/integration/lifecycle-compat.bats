@@ -230,8 +230,12 @@ hook() {
   run hull events --interval 0 ev2
   [ "$status" -eq 1 ]
   [[ "$output" == *'--interval: invalid duration "0"'* ]]
-  run hull events --interval 1h ev2
+  run hull events --interval 1x ev2
   [ "$status" -eq 1 ]
+  # Go's durations, as runc reads them (the parsing itself: test_runtime)
+  run timeout 1 "$HULL" --root "$HULL_TEST_ROOT" events --interval 1m30s ev2
+  [ "$status" -eq 124 ]
+  [ "${#lines[@]}" -eq 1 ]
   run hull events nosuch
   [ "$status" -eq 1 ]
   [[ "$output" == *"does not exist"* ]]

@@ -54,6 +54,24 @@ static void bytes_parse(void **state) {
     assert_int_equal(hull_bytes_parse(bad[i], &v), -1);
 }
 
+static void duration_parse(void **state) {
+  (void)state;
+  uint64_t ns;
+  static const struct { const char *in; uint64_t want; } ok[] = {
+      {"5s", 5000000000ULL}, {"500ms", 500000000ULL}, {"1m30s", 90000000000ULL},
+      {"1h", 3600000000000ULL}, {"1.5s", 1500000000ULL}, {"10us", 10000}, {"10\xc2\xb5s", 10000},
+      {"250ns", 250}, {"2", 2000000000ULL}, {".5s", 500000000ULL}, {"1h2m3.5s", 3723500000000ULL},
+  };
+  for (size_t i = 0; i < sizeof(ok) / sizeof(ok[0]); i++) {
+    assert_int_equal(hull_duration_parse(ok[i].in, &ns), 0);
+    assert_true(ns == ok[i].want);
+  }
+  static const char *const bad[] = {"", "0", "0s", "-1s", "+1s", "1x", "s", "1e3s", "1s2",
+                                    "0x10s", "1.2.3s", "9999999999h", " 1s", "1 s", "."};
+  for (size_t i = 0; i < sizeof(bad) / sizeof(bad[0]); i++)
+    assert_int_equal(hull_duration_parse(bad[i], &ns), -1);
+}
+
 static void user_parse(void **state) {
   (void)state;
   uint32_t uid = 99, gid = 99;
@@ -194,7 +212,8 @@ int main(void) {
   const struct CMUnitTest tests[] = {
       cmocka_unit_test(signal_names),  cmocka_unit_test(signal_names_refused),
       cmocka_unit_test(user_parse),
-      cmocka_unit_test(bytes_parse),    cmocka_unit_test(ids),
+      cmocka_unit_test(bytes_parse),
+      cmocka_unit_test(duration_parse),    cmocka_unit_test(ids),
       cmocka_unit_test(init_wanted),
       cmocka_unit_test(status),        cmocka_unit_test(proc_stat),
       cmocka_unit_test(state_roundtrip), cmocka_unit_test(state_bad_json),
