@@ -31,7 +31,7 @@ state() {
   ip netns list 2>/dev/null | awk '{ print "netns " $1 }'
   ip -o link show 2>/dev/null | awk -F': ' '{ sub(/@.*/, "", $2); print "link " $2 }'
   nft list tables 2>/dev/null | sed 's/^table /nft /'
-  [ -d /run/hull ] && find /run/hull -mindepth 1 -maxdepth 1 | sed 's/^/state /'
+  [ -d /run/hull ] && find /run/hull -maxdepth 1 | sed 's/^/state /'
   find /tmp /var/tmp -mindepth 1 -maxdepth 1 \( -name 'hull*' -o -name 'bats-run-*' -o \
     -name 'bats.*' -o -name 'podman*' -o -name 'containers-user-*' -o -name 'containerd*' \) \
     2>/dev/null | sed 's/^/tmp /'

@@ -43,6 +43,11 @@ setup_file() {
     POD_MADE_VARLIB=1
   fi
   mkdir "$POD_DIR/varlib"
+  # The runtime's default state root (see podman_): where this file makes
+  # it, teardown_file removes it again, with the seccomp cache hull keeps
+  # there (podman's default profile fills it).
+  export POD_MADE_RUNHULL=
+  [ -e /run/hull ] || POD_MADE_RUNHULL=1
   if ! unshare -m --propagation private sh -c \
     'mount --bind "$1/varlib" /var/lib/containers && shift && exec "$@"' sh "$POD_DIR" \
     podman --root "$POD_DIR/storage" --runroot "$POD_DIR/run" --tmpdir "$POD_DIR/tmp" import "$POD_DIR/rootfs.tar" "$IMAGE" >"$POD_DIR/import.log" 2>&1; then
@@ -62,6 +67,10 @@ teardown_file() {
   remove_cgroups_wait "$CG_PREFIX"
   rm -rf "$POD_DIR"
   [ -z "${POD_MADE_VARLIB:-}" ] || rmdir /var/lib/containers
+  if [ -n "${POD_MADE_RUNHULL:-}" ]; then
+    rm -rf /run/hull/.seccomp-cache
+    rmdir /run/hull 2>/dev/null || true
+  fi
 }
 
 @test "podman: the runtime is ours (podman info)" {
