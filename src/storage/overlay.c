@@ -154,9 +154,10 @@ __attribute__((returns_nonnull)) static char *canon(const char *path) {
 }
 
 static bool path_within(const char *inner, const char *outer) {
+  /* canon() never returns NULL; the static analyzers cannot tell */
+  if (inner == NULL || outer == NULL) return false;
   size_t n = strlen(outer);
   if (strcmp(outer, "/") == 0) return true;
-  if (inner == NULL) return false; /* canon() never returns NULL; the analyzers cannot tell */
   return strncmp(inner, outer, n) == 0 && (inner[n] == '\0' || inner[n] == '/');
 }
 
