@@ -62,16 +62,12 @@ check_probe() {
 
 @test "run -d -t with a user namespace: the pty of the container's devpts, owned by the mapped process.user" {
   remove_test_cgroups "$B"
-  # the mapped root must reach the rootfs: bats' own tmp dirs are 0700
-  USERNS_DIR=$(mktemp -d /tmp/hull-console-userns.XXXXXX)
-  chmod 755 "$USERNS_DIR"
+  userns_dir
   B=$USERNS_DIR/bundle
   make_bundle "$B"
   tty_config
-  update_config "$B" '.linux.namespaces += [{"type": "user"}]
-    | .linux.uidMappings = [{"containerID": 0, "hostID": 100000, "size": 65536}]
-    | .linux.gidMappings = [{"containerID": 0, "hostID": 100000, "size": 65536}]
-    | .process.args[2] += "; cat /proc/self/uid_map"'
+  map_userns "$B"
+  update_config "$B" '.process.args[2] += "; cat /proc/self/uid_map"'
   start_recvtty
   hull run -d --console-socket "$B/tty.sock" --bundle "$B" u1 </dev/null
   wait "$RPID"

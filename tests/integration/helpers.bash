@@ -72,6 +72,23 @@ remove_test_cgroups() {
   return 0
 }
 
+# userns_dir: sets USERNS_DIR to a 0755 dir under /tmp (made once per test)
+# for bundles of containers with a user namespace: the mapped root must
+# reach the rootfs, and bats' own tmp dirs are 0700. The test's teardown
+# removes it.
+userns_dir() {
+  [ -n "${USERNS_DIR:-}" ] && return 0
+  USERNS_DIR=$(mktemp -d /tmp/hull-userns.XXXXXX) && chmod 755 "$USERNS_DIR"
+}
+
+# map_userns DIR: DIR's container gets a user namespace whose root is host
+# uid/gid 100000 (65536 ids mapped).
+map_userns() {
+  update_config "$1" '.linux.namespaces += [{"type": "user"}]
+    | .linux.uidMappings = [{"containerID": 0, "hostID": 100000, "size": 65536}]
+    | .linux.gidMappings = [{"containerID": 0, "hostID": 100000, "size": 65536}]'
+}
+
 # bundle_setup: the usual per-test setup: root required, a fresh bundle in
 # $B with a cgroup of its own.
 bundle_setup() {

@@ -25,14 +25,11 @@ start_sleeper() {
 }
 
 @test "exec runs in every namespace of the container and returns its exit code" {
-  # with a user namespace the mapped root must be able to reach the rootfs:
-  # bats' own tmp dirs are 0700, so this bundle lives in a 0755 dir
   remove_test_cgroups "$B"
-  USERNS_DIR=$(mktemp -d /tmp/hull-userns.XXXXXX)
-  chmod 755 "$USERNS_DIR"
+  userns_dir
   B=$USERNS_DIR/bundle
   make_bundle "$B"
-  update_config "$B" '.linux.namespaces += [{"type": "user"}] | .linux.uidMappings = [{"containerID": 0, "hostID": 100000, "size": 65536}] | .linux.gidMappings = [{"containerID": 0, "hostID": 100000, "size": 65536}]'
+  map_userns "$B"
   start_sleeper x1
   pid=$(hull state x1 | jq -r .pid)
   run hull exec x1 sh -c 'echo $$; hostname; exit 5'

@@ -17,16 +17,12 @@ teardown() {
 }
 
 @test "namespaces joined by path: user first, then net/uts/ipc/pid of a running container" {
-  # the mapped root must reach the rootfs: bats' tmp dirs are 0700
   remove_test_cgroups "$B"
-  USERNS_DIR=$(mktemp -d /tmp/hull-lifecycle-userns.XXXXXX)
-  chmod 755 "$USERNS_DIR"
+  userns_dir
   B=$USERNS_DIR/holder
   make_bundle "$B"
-  update_config "$B" '.process.args = ["sleep", "600"] | .hostname = "holder"
-    | .linux.namespaces += [{type: "user"}]
-    | .linux.uidMappings = [{containerID: 0, hostID: 100000, size: 65536}]
-    | .linux.gidMappings = [{containerID: 0, hostID: 100000, size: 65536}]'
+  map_userns "$B"
+  update_config "$B" '.process.args = ["sleep", "600"] | .hostname = "holder"'
   hull run -d --bundle "$B" holder </dev/null
   hp=$(hull state holder | jq -r .pid)
   B2=$USERNS_DIR/joiner

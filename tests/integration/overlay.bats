@@ -221,9 +221,7 @@ MOUNTS='awk "{for(i=1;i<=NF;i++) if(\$i==\"-\") print \$5, \$(i+1), \$6, \$(i+3)
 
 @test "--overlay in a user namespace mapped to 100000: idmapped lower layer, copy-up as the container's root" {
   before=$(manifest "$R")
-  update_config "$BUNDLE" '.linux.namespaces += [{"type": "user"}]
-    | .linux.uidMappings = [{"containerID": 0, "hostID": 100000, "size": 65536}]
-    | .linux.gidMappings = [{"containerID": 0, "hostID": 100000, "size": 65536}]'
+  map_userns "$BUNDLE"
   set_cmd 'stat -c %u:%g /etc/passwd; echo x >>/etc/passwd && stat -c %u:%g /etc/passwd; rm /bin/ls && mkdir /newdir && stat -c %u /newdir'
   run hull run --keep --overlay -b "$BUNDLE" "$ID"
   echo "$output"

@@ -116,15 +116,12 @@ MOUNTS='awk "{for(i=1;i<=NF;i++) if(\$i==\"-\") print \$5, \$(i+1), \$6}" /proc/
 }
 
 @test "hull run: a user namespace mapped to 100000: devices bound, sysfs read-only, masks applied" {
-  # the mapped root must reach the rootfs: bats' tmp dirs are 0700
-  USERNS_DIR=$(mktemp -d /tmp/hull-storage-userns.XXXXXX)
-  chmod 755 "$USERNS_DIR"
+  userns_dir
   remove_test_cgroups "$BUNDLE"
   BUNDLE=$USERNS_DIR/bundle
   make_bundle "$BUNDLE"
-  update_config "$BUNDLE" '.linux.namespaces |= map(select(.type != "network")) | .linux.namespaces += [{"type": "user"}]
-    | .linux.uidMappings = [{"containerID": 0, "hostID": 100000, "size": 65536}]
-    | .linux.gidMappings = [{"containerID": 0, "hostID": 100000, "size": 65536}]'
+  update_config "$BUNDLE" '.linux.namespaces |= map(select(.type != "network"))'
+  map_userns "$BUNDLE"
   run_in "$MOUNTS | grep -E '^/(sys|dev/null) '; stat -c '%F %t:%T' /dev/null /proc/timer_list; touch /sys/x 2>&1; true"
   rm -rf "$USERNS_DIR"
   [ "$status" -eq 0 ]
