@@ -13,7 +13,8 @@ static char **envs, **gids, **caps;
 
 static const struct hull_opt *options(void) {
   static const struct hull_opt table[] = {
-      {"process", 'p', HULL_OPT_STRING, &process_file, "FILE|-", "process.json (OCI process)"},
+      {"process", 'p', HULL_OPT_STRING, &process_file, "FILE|-",
+       "process.json (OCI process; the process flags below are then ignored)"},
       {"detach", 'd', HULL_OPT_BOOL, &detach, NULL, "detach from the process"},
       {"pid-file", 0, HULL_OPT_STRING, &pid_file, "FILE", "write the process's pid to FILE"},
       {"console-socket", 0, HULL_OPT_STRING, &console_socket, "PATH",
@@ -102,7 +103,8 @@ static int do_exec(struct hull_global *g, const char *id, char **args,
   if (process_file) {
     o.process = load_process_file(err);
     if (o.process == NULL) return -1;
-    if (tty) o.process->terminal = true;
+    /* Like runc: the process file is the whole process; --tty, --env, --cwd
+     * and the other process flags beside it are ignored, not merged. */
     r = hull_container_exec(&ctx, id, &o, &code, err);
     hull_process_free(o.process);
     return r < 0 ? -1 : code;

@@ -74,6 +74,15 @@ stopped() {
   hull resume e2
 }
 
+@test "exec --process F runs F as it is: --tty, --env, --cwd beside it are ignored (runc)" {
+  sleeper p1 start
+  jq -n '{terminal: false, user: {uid: 0, gid: 0}, cwd: "/", env: ["PATH=/bin", "FROM=file"],
+          args: ["sh", "-c", "[ -t 0 ] && echo tty; echo \"$FROM $PWD\""]}' >"$B/process.json"
+  run hull exec --process "$B/process.json" --tty --env FROM=flag --cwd /tmp p1
+  [ "$status" -eq 0 ]
+  [ "$output" = "file /" ]
+}
+
 @test "kill 0 checks the init is alive; names with and without SIG, any case, numbers" {
   # pid 1 of its namespace gets only signals it handles: TERM ends it, WINCH not
   update_config "$B" '.process.args = ["sh", "-c", "trap \"exit 7\" TERM; trap \"\" WINCH; while :; do sleep 0.1; done"]'
