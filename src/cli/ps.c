@@ -49,7 +49,9 @@ static bool has_pid(const pid_t *pids, size_t n, long pid) {
 /* The host's ps, run directly (no shell: its args are never re-parsed),
  * its stdout read through a pipe. Returns a FILE for it, *pid its pid. */
 static FILE *spawn_ps(char **args, int nargs, pid_t *pid) {
-  _cleanup_free_ char **argv = hull_xcalloc((size_t)nargs + 2, sizeof(char *));
+  /* "ps", the args (or "-ef") and the NULL execvp needs: with no args
+   * nargs + 2 left no room for it (valgrind: execve read past the block). */
+  _cleanup_free_ char **argv = hull_xcalloc((size_t)nargs + 3, sizeof(char *));
   argv[0] = (char *)"ps";
   if (nargs == 0) argv[1] = (char *)"-ef";
   for (int i = 0; i < nargs; i++) argv[i + 1] = args[i];

@@ -9,6 +9,7 @@
 #include <string.h>
 #include <sys/syscall.h>
 #include <sys/wait.h>
+#include <time.h>
 
 const char *hull_hook_kind_name(enum hull_hook_kind kind) {
   static const char *const names[] = {"prestart", "createRuntime", "createContainer",
@@ -32,10 +33,29 @@ static void hook_child(const struct hull_hook *h, int in) {
   _exit(127);
 }
 
+/* Without pidfd_open (ENOSYS: an old kernel, valgrind 3.19, a seccomp
+ * profile): the timeout by polling waitpid every 10 ms. 1 when the hook
+ * ended (*status set), 0 on timeout (killed, still to reap). */
+static int poll_hook(pid_t pid, int timeout, int *status) {
+  struct timespec tick = {.tv_nsec = 10 * 1000000L};
+  for (long waited = 0; waited < timeout * 1000L; waited += 10) {
+    pid_t r = waitpid(pid, status, WNOHANG);
+    if (r == pid || (r < 0 && errno != EINTR)) return r == pid ? 1 : -1;
+    nanosleep(&tick, NULL);
+  }
+  kill(pid, SIGKILL);
+  return 0;
+}
+
 /* Waits for pid up to timeout seconds (<= 0: forever); kills it after. */
 static int wait_hook(pid_t pid, int timeout, int *status, bool *timed_out) {
   *timed_out = false;
   int pidfd = (int)syscall(SYS_pidfd_open, pid, 0);
+  if (pidfd < 0 && errno == ENOSYS && timeout > 0) {
+    int r = poll_hook(pid, timeout, status);
+    if (r != 0) return r > 0 ? 0 : -1;
+    *timed_out = true;
+  }
   if (pidfd >= 0 && timeout > 0) {
     struct pollfd p = {.fd = pidfd, .events = POLLIN};
     int r;

@@ -269,6 +269,27 @@ static bool pipelined(const struct hull_create_job *j) {
          h->count[HULL_HOOK_CREATE_RUNTIME] == 0;
 }
 
+/* clone3, or clone(2) with the same flags where clone3 answers ENOSYS:
+ * under valgrind (3.19 has no clone3), inside a container whose seccomp
+ * profile answers clone3 with ENOSYS so that libc falls back (Docker's
+ * default did), on a kernel before 5.3. clone(2) has no
+ * CLONE_INTO_CGROUP: *in_cgroup goes false and parent_sync moves the shim
+ * (cgroup.procs) before GO, before it makes a namespace or runs anything.
+ * The flags are only namespace flags (no CLONE_VM, no stack): a fork. */
+static pid_t clone_shim(struct clone_args_v2 *ca, bool *in_cgroup) {
+  *in_cgroup = (ca->flags & CLONE_INTO_CGROUP) != 0;
+  pid_t pid = (pid_t)syscall(SYS_clone3, ca, sizeof(*ca));
+  if (pid >= 0 || errno != ENOSYS) return pid;
+  *in_cgroup = false;
+  ca->flags &= ~CLONE_INTO_CGROUP;
+  unsigned long flags = (unsigned long)ca->flags | (unsigned long)ca->exit_signal;
+#if defined(__s390__) || defined(__CRIS__)
+  return (pid_t)syscall(SYS_clone, NULL, flags, NULL, NULL, NULL);
+#else
+  return (pid_t)syscall(SYS_clone, flags, NULL, NULL, NULL, NULL);
+#endif
+}
+
 static int spawn(struct hull_create_job *j, struct hull_err **err) {
   j->pipelined = pipelined(j);
   int sp[2];
@@ -292,11 +313,11 @@ static int spawn(struct hull_create_job *j, struct hull_err **err) {
    * the parent's open of its gid_map, or pasta's of its ns/user, then
    * failed with EACCES. */
   bool dumpable_setup = (j->clone_flags & CLONE_NEWUSER) && geteuid() != 0;
-  pid_t pid = (pid_t)syscall(SYS_clone3, &ca, sizeof(ca));
+  pid_t pid = clone_shim(&ca, &j->in_cgroup);
   if (pid < 0) {
     close(sp[0]);
     close(sp[1]);
-    return hull_err_sys(err, "clone3 (flags 0x%llx)", (unsigned long long)ca.flags);
+    return hull_err_sys(err, "clone the init shim (flags 0x%llx)", (unsigned long long)ca.flags);
   }
   if (pid == 0) {
     close(sp[0]);
@@ -390,8 +411,7 @@ static int send_failed(struct hull_create_job *j, struct hull_err **err) {
 static int parent_sync(struct hull_create_job *j, struct hull_err **err) {
   const struct hull_linux *lx = &j->spec->linux_;
   if ((j->clone_flags & CLONE_NEWUSER) && hull_ns_write_maps(j->pid, lx, err) < 0) return -1;
-  if (!j->joins_itself && hull_cgroup_fd(j->cg) < 0 &&
-      hull_cgroup_enter(j->cg, j->pid, NULL, err) < 0)
+  if (!j->joins_itself && !j->in_cgroup && hull_cgroup_enter(j->cg, j->pid, NULL, err) < 0)
     return -1;
   struct hull_state *st = j->c->state;
   struct hull_net_ctx nctx = net_ctx(j);

@@ -36,8 +36,21 @@ struct hull_cgroup *hull_state_cgroup(const struct hull_state *st, struct hull_e
   return hull_cgroup_load(st->cgroup, err);
 }
 
+/* No pidfd (a kernel before 5.3, a seccomp profile without pidfd_open,
+ * valgrind 3.19: ENOSYS): kill(2) once the start time matches, as runc
+ * does; the pid could only be reused in between if the init died and was
+ * reaped in that instant. */
+static int signal_by_pid(const struct hull_state *st, int sig, struct hull_err **err) {
+  if (!hull_pid_alive(st->pid, st->start_time))
+    return hull_err_set(err, 0, "cannot signal container \"%s\": container not running", st->id);
+  if (kill(st->pid, sig) < 0)
+    return hull_err_sys(err, "kill container \"%s\" init (pid %d)", st->id, (int)st->pid);
+  return 0;
+}
+
 int hull_state_signal(const struct hull_state *st, int sig, struct hull_err **err) {
   int pidfd = (int)syscall(SYS_pidfd_open, st->pid, 0);
+  if (pidfd < 0 && errno == ENOSYS) return signal_by_pid(st, sig, err);
   if (pidfd < 0) return hull_err_set(err, 0, "cannot signal container \"%s\": container not running", st->id);
   /* The pidfd pins the process: checking its start time after opening
    * rules out a recycled pid. */
@@ -47,6 +60,7 @@ int hull_state_signal(const struct hull_state *st, int sig, struct hull_err **er
   }
   int r = (int)syscall(SYS_pidfd_send_signal, pidfd, sig, NULL, 0);
   close(pidfd);
+  if (r < 0 && errno == ENOSYS) return signal_by_pid(st, sig, err);
   if (r < 0) return hull_err_sys(err, "kill container \"%s\" init (pid %d)", st->id, (int)st->pid);
   return 0;
 }
