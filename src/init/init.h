@@ -85,6 +85,11 @@ struct hull_init_args {
    * makes its namespaces (not the cgroup one: that needs the cgroup). */
   bool cgroup_with_go;
   bool pipelined;         /* GO2 comes with GO: no NS_READY to send */
+  /* spread: make the namespaces on spread_cpu, not on the parent's
+   * (parent_cpu), while the parent makes the cgroup; every CPU again once
+   * GO comes (runtime/create.c: spread_cpu) */
+  bool spread;
+  int spread_cpu, parent_cpu;
   bool reaper;            /* run.hull.init: PID 1 is hull-init, the process its child */
   bool dumpable_setup;    /* unprivileged parent, new user ns: stay dumpable
                            * until GO2 so it (newuidmap, pasta) may reach

@@ -289,10 +289,26 @@ static int go_and_join(struct hull_init_args *a, struct hull_err **err) {
   if (hull_sync_expect_fds(a->sync_fd, HULL_SYNC_GO, &paths, fds, HULL_MAX_PASS_FDS, &n, "init",
                            err) < 0)
     return -1;
+  if (a->spread) { /* every CPU back, before the cpuset join */
+    cpu_set_t all;
+    memset(&all, 0xff, sizeof(all));
+    sched_setaffinity(0, sizeof(all), &all);
+  }
   const char *names[HULL_MAX_PASS_FDS] = {0};
   char *save = NULL;
   for (size_t i = 0; i < n; i++) names[i] = strtok_r(i ? NULL : paths, "\n", &save);
   return join_cgroup(fds, n, names, err);
+}
+
+/* The parent's CPU is busy making the cgroup: make the namespaces on
+ * another (runtime/create.c: spread_cpu). The parent moves us when it
+ * runs first; this is for when we do. */
+static void spread(const struct hull_init_args *a) {
+  if (!a->spread || sched_getcpu() != a->parent_cpu) return;
+  cpu_set_t one;
+  CPU_ZERO(&one);
+  CPU_SET(a->spread_cpu, &one);
+  sched_setaffinity(0, sizeof(one), &one); /* best effort: only speed */
 }
 
 /* Everything from the namespaces to the point of waiting for start. */
@@ -301,6 +317,7 @@ static int prepare(struct hull_init_args *a, char **state_json, char **exe, char
   /* Made while the parent makes the cgroup; the cgroup namespace waits
    * for the join (its root is the cgroup we are in when it is made). */
   bool early = namespaces_before_go(a);
+  if (early) spread(a);
   if (early && make_namespaces(a, CLONE_NEWCGROUP, err) < 0) return -1;
   if (go_and_join(a, err) < 0) return -1;
   /* In a user namespace made by clone, the maps are written now: become

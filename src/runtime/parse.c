@@ -4,6 +4,7 @@
 
 #include <ctype.h>
 #include <errno.h>
+#include <limits.h>
 #include <string.h>
 
 /* Strict: digits only (no sign, no spaces), fits in 32 bits. */
@@ -63,9 +64,12 @@ enum hull_status hull_status_decide(bool recorded_creating, bool alive, bool fif
 /* "pid (comm) S ppid ...": comm may hold spaces and parens, so fields are
  * counted from the last ')'. starttime is field 22 overall, i.e. the 20th
  * after the comm. */
-int hull_proc_stat_parse(const char *text, char *state, uint64_t *start_time) {
+/* Field `want` (1-based, as proc(5) counts) of /proc/<pid>/stat text: its
+ * start and length. The name (field 2) may hold spaces and parentheses:
+ * counting starts after its last ')'. */
+static int stat_field(const char *text, int want, const char **start, size_t *len) {
   const char *p = text ? strrchr(text, ')') : NULL;
-  if (p == NULL) return -1;
+  if (p == NULL || want < 3) return -1;
   p++;
   int field = 2;
   while (*p) {
@@ -74,20 +78,57 @@ int hull_proc_stat_parse(const char *text, char *state, uint64_t *start_time) {
     field++;
     const char *end = p;
     while (*end && *end != ' ' && *end != '\n') end++;
-    if (field == 3) {
-      if (end - p != 1) return -1;
-      *state = *p;
-    } else if (field == 22) {
-      char buf[32];
-      size_t len = (size_t)(end - p);
-      if (len == 0 || len >= sizeof(buf)) return -1;
-      memcpy(buf, p, len);
-      buf[len] = '\0';
-      return hull_parse_uint64(buf, start_time);
+    if (field == want) {
+      *start = p;
+      *len = (size_t)(end - p);
+      return 0;
     }
     p = *end ? end + 1 : end;
   }
   return -1;
+}
+
+static int stat_uint64(const char *text, int want, uint64_t *v) {
+  const char *p;
+  size_t len;
+  char buf[32];
+  if (stat_field(text, want, &p, &len) < 0 || len == 0 || len >= sizeof(buf)) return -1;
+  memcpy(buf, p, len);
+  buf[len] = '\0';
+  return hull_parse_uint64(buf, v);
+}
+
+int hull_proc_stat_parse(const char *text, char *state, uint64_t *start_time) {
+  const char *p;
+  size_t len;
+  if (stat_field(text, 3, &p, &len) < 0 || len != 1) return -1;
+  *state = *p;
+  return stat_uint64(text, 22, start_time);
+}
+
+int hull_proc_stat_cpu(const char *text, int *cpu) {
+  uint64_t v;
+  if (stat_uint64(text, 39, &v) < 0 || v > INT_MAX) return -1;
+  *cpu = (int)v;
+  return 0;
+}
+
+int hull_loadavg_running(const char *text) {
+  /* "0.52 0.38 0.31 2/345 6789": the 4th field, before the slash */
+  const char *p = text;
+  for (int i = 0; i < 3 && p; i++) {
+    p = strchr(p, ' ');
+    if (p) p++;
+  }
+  if (p == NULL || !isdigit((unsigned char)*p)) return -1;
+  const char *slash = strchr(p, '/');
+  if (slash == NULL || slash - p > 9) return -1;
+  int n = 0;
+  for (; p < slash; p++) {
+    if (!isdigit((unsigned char)*p)) return -1;
+    n = n * 10 + (*p - '0');
+  }
+  return n;
 }
 
 int hull_init_wanted(const char *annotation, bool flag, bool *on, struct hull_err **err) {

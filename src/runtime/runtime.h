@@ -62,6 +62,11 @@ enum hull_status hull_status_decide(bool recorded_creating, bool alive, bool fif
 
 /* Parses /proc/<pid>/stat text: state letter and start time (field 22). */
 int hull_proc_stat_parse(const char *text, char *state, uint64_t *start_time);
+/* The CPU the process last ran on (field 39 of the same text). */
+int hull_proc_stat_cpu(const char *text, int *cpu);
+/* /proc/loadavg text: how many tasks are runnable now (the caller is
+ * one), -1 when unreadable. */
+int hull_loadavg_running(const char *text);
 
 /* ---- the state store --------------------------------------------------- */
 struct hull_state {
@@ -123,6 +128,8 @@ enum hull_status hull_container_status(const char *root, const struct hull_state
 /* Is the process pid alive with that start time (not a zombie)? */
 bool hull_pid_alive(pid_t pid, uint64_t start_time);
 int hull_pid_start_time(pid_t pid, uint64_t *start_time);
+/* Same, and the CPU it last ran on (cpu -1 when unknown). */
+int hull_pid_start_time_cpu(pid_t pid, uint64_t *start_time, int *cpu);
 /* Removes the state directory and everything in it. */
 int hull_container_remove_dir(struct hull_container *c, struct hull_err **err);
 /* The saved config.json of the container. */

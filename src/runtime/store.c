@@ -115,13 +115,18 @@ int hull_container_save(struct hull_container *c, struct hull_err **err) {
   return hull_write_file_atomic(path, json, strlen(json), 0600, err);
 }
 
-int hull_pid_start_time(pid_t pid, uint64_t *start_time) {
+int hull_pid_start_time_cpu(pid_t pid, uint64_t *start_time, int *cpu) {
   char path[64], state;
   snprintf(path, sizeof(path), "/proc/%d/stat", (int)pid);
   _cleanup_free_ char *text = hull_read_file(path, NULL, NULL);
   if (text == NULL || hull_proc_stat_parse(text, &state, start_time) < 0) return -1;
   if (state == 'Z' || state == 'X') return -1;
+  if (cpu && hull_proc_stat_cpu(text, cpu) < 0) *cpu = -1;
   return 0;
+}
+
+int hull_pid_start_time(pid_t pid, uint64_t *start_time) {
+  return hull_pid_start_time_cpu(pid, start_time, NULL);
 }
 
 bool hull_pid_alive(pid_t pid, uint64_t start_time) {

@@ -92,3 +92,27 @@ wait_status() {
   wait_status stopped
   grep -qx "oom_kill [1-9][0-9]*" /sys/fs/cgroup/memory/hull-test/$NAME/memory.oom_control
 }
+
+# The shim makes its namespaces on another CPU than hull's while hull makes
+# the cgroup (runtime/create.c: spread_cpu), then takes every CPU back
+# before the cpuset join: what the process may run on is its cpuset, as
+# without that, whether hull spread or not.
+@test "cgroup containers (v1): the process may run on its cpuset's CPUs, all of them" {
+  [ "$(nproc)" -ge 2 ] || skip "one CPU"
+  update_config "$B" '.process.args = ["sh", "-c", "grep Cpus_allowed_list /proc/self/status"]'
+  for _ in 1 2 3 4 5; do
+    run hull run --bundle "$B" "$CTR"
+    [ "$status" -eq 0 ]
+    [ "$(echo "$output" | awk '{print $2}')" = "$(cat /sys/fs/cgroup/cpuset/hull-test/cpuset.cpus)" ]
+  done
+  update_config "$B" '.linux.resources.cpu.cpus = "1"'
+  run hull run --bundle "$B" "$CTR"
+  [ "$status" -eq 0 ]
+  [ "$(echo "$output" | awk '{print $2}')" = 1 ]
+  # started from a narrower affinity (no spreading then): the cpuset's
+  # CPUs within it, as the kernel makes it on joining
+  update_config "$B" 'del(.linux.resources.cpu.cpus)'
+  run taskset -c 0 "$HULL" --root "$HULL_TEST_ROOT" run --bundle "$B" "$CTR"
+  [ "$status" -eq 0 ]
+  [ "$(echo "$output" | awk '{print $2}')" = 0 ]
+}

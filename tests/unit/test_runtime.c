@@ -132,6 +132,26 @@ static void proc_stat(void **state) {
   assert_int_equal(start, 987654);
   assert_int_equal(hull_proc_stat_parse("12 (x) Z 1 2", &st, &start), -1);
   assert_int_equal(hull_proc_stat_parse("garbage", &st, &start), -1);
+  /* field 39: the CPU it last ran on */
+  int cpu = -1;
+  const char *full = "77 (sh (x) y) R 1 77 77 0 -1 4194560 90 0 0 0 0 0 0 0 20 0 1 0 5555 "
+                     "2400000 100 18446744073709551615 1 1 0 0 0 0 0 0 0 0 0 0 17 3 0 0 0 0 0\n";
+  assert_int_equal(hull_proc_stat_cpu(full, &cpu), 0);
+  assert_int_equal(cpu, 3);
+  assert_int_equal(hull_proc_stat_parse(full, &st, &start), 0);
+  assert_int_equal(start, 5555);
+  assert_int_equal(hull_proc_stat_cpu(text, &cpu), -1); /* too short */
+  assert_int_equal(hull_proc_stat_cpu("garbage", &cpu), -1);
+}
+
+static void loadavg_running(void **state) {
+  (void)state;
+  assert_int_equal(hull_loadavg_running("0.52 0.38 0.31 2/345 6789\n"), 2);
+  assert_int_equal(hull_loadavg_running("12.00 9.10 7.00 17/1200 1\n"), 17);
+  assert_int_equal(hull_loadavg_running("0.52 0.38 0.31 x/345 6789\n"), -1);
+  assert_int_equal(hull_loadavg_running("0.52 0.38\n"), -1);
+  assert_int_equal(hull_loadavg_running("0.52 0.38 0.31 1234567890123/9 1"), -1);
+  assert_int_equal(hull_loadavg_running(""), -1);
 }
 
 static void state_roundtrip(void **state) {
@@ -216,6 +236,7 @@ int main(void) {
       cmocka_unit_test(duration_parse),    cmocka_unit_test(ids),
       cmocka_unit_test(init_wanted),
       cmocka_unit_test(status),        cmocka_unit_test(proc_stat),
+      cmocka_unit_test(loadavg_running),
       cmocka_unit_test(state_roundtrip), cmocka_unit_test(state_bad_json),
   };
   return cmocka_run_group_tests(tests, NULL, NULL);
