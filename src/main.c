@@ -66,11 +66,11 @@ static const struct hull_opt *global_options(struct hull_global *g) {
       {"root", 0, HULL_OPT_STRING, &g->root, "DIR",
        "state directory (default: /run/hull, or $XDG_RUNTIME_DIR/hull when rootless)"},
       {"systemd-cgroup", 0, HULL_OPT_BOOL, &g->systemd_cgroup, NULL,
-       "use systemd to manage cgroups (not supported yet: refused)"},
+       "cgroups through systemd: each container a transient scope (cgroupsPath slice:prefix:name; cgroup v2)"},
       {"rootless", 0, HULL_OPT_STRING, &rootless_arg, "true|false|auto",
        "rootless mode (default: auto)"},
       {"cgroup-manager", 0, HULL_OPT_STRING, &g->cgroup_manager, "cgroupfs|systemd|disabled",
-       "cgroup manager (default: cgroupfs)"},
+       "cgroup manager (default: cgroupfs; systemd = --systemd-cgroup)"},
       /* go-runc puts --criu before every command when containerd's runc
        * options set CriuPath: taken, and unused (no checkpoint/restore). */
       {"criu", 0, HULL_OPT_STRING, &criu_arg, "PATH",

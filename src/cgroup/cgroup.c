@@ -63,8 +63,12 @@ int hull_cgroup_detect(enum hull_cgroup_mode *mode, struct hull_err **err) {
   return detect(mode, &mi, err);
 }
 
+bool hull_cgroup_is_systemd(const char *manager) {
+  return manager && strcmp(manager, "systemd") == 0;
+}
+
 bool hull_cgroup_before_clone(const char *manager) {
-  if (manager && strcmp(manager, "disabled") == 0) return false;
+  if (manager && (strcmp(manager, "disabled") == 0 || hull_cgroup_is_systemd(manager))) return false;
   struct statfs st;
   /* Unknown: the safe order (create fails later with the real error). */
   if (statfs(HULL_CG_ROOT, &st) < 0) return true;
@@ -103,13 +107,30 @@ static struct hull_cgroup *disabled_handle(const struct hull_resources *res, con
   return new_handle(HULL_CGROUP_DISABLED);
 }
 
+static struct hull_cgroup *systemd_create(const char *cgroups_path, const char *id, bool rootless,
+                                         pid_t pid, const struct hull_resources *res,
+                                         struct hull_err **err) {
+  if (pid <= 0)
+    return hull_err_set(err, EINVAL, "--systemd-cgroup: the scope needs the container's process"), NULL;
+  if (cgroups_path && strchr(cgroups_path, '\n'))
+    return hull_err_set(err, EINVAL, "linux.cgroupsPath: newline not allowed"), NULL;
+  struct hull_cgroup *cg = new_handle(HULL_CGROUP_V2);
+  cg->rootless = rootless;
+  if (hull_cg_sd_create(cg, cgroups_path, id, rootless, pid, res, err) < 0) {
+    hull_cgroup_free(cg);
+    return NULL;
+  }
+  return cg;
+}
+
 struct hull_cgroup *hull_cgroup_create(const char *manager, const char *cgroups_path,
-                                       const char *id, bool rootless,
+                                       const char *id, bool rootless, pid_t pid,
                                        const struct hull_resources *res,
                                        struct hull_err **err) {
   if (manager && strcmp(manager, "disabled") == 0) return disabled_handle(res, "disabled");
+  if (hull_cgroup_is_systemd(manager)) return systemd_create(cgroups_path, id, rootless, pid, res, err);
   if (manager && *manager && strcmp(manager, "cgroupfs") != 0)
-    return hull_err_set(err, ENOTSUP, "cgroup manager \"%s\" is not supported (use cgroupfs or disabled)",
+    return hull_err_set(err, ENOTSUP, "cgroup manager \"%s\" is not supported (use cgroupfs, systemd or disabled)",
                         manager), NULL;
   bool given = cgroups_path && *cgroups_path;
   if (given && strchr(cgroups_path, '\n'))
@@ -168,6 +189,9 @@ int hull_cgroup_apply(struct hull_cgroup *cg, const struct hull_resources *res, 
       rules = hull_cg_effective_rules(res->devices, res->n_devices, &eff.n_devices);
       eff.devices = rules;
     }
+    /* systemd keeps its own copy of the limits it knows (so a
+     * daemon-reload does not undo an update): told first. */
+    if (update && cg->sd_unit && hull_cg_sd_update(cg, res, err) < 0) return -1;
     return cg->mode == HULL_CGROUP_V1 ? hull_cg_v1_apply(cg, &eff, update, err)
                                      : hull_cg_v2_apply(cg, &eff, update, err);
   }
@@ -299,6 +323,8 @@ int hull_cgroup_oom_count(struct hull_cgroup *cg, uint64_t *count, struct hull_e
 }
 
 int hull_cgroup_destroy(struct hull_cgroup *cg, struct hull_err **err) {
+  /* systemd removes the scope's directory (and, delegated, all below). */
+  if (cg->sd_unit) return hull_cg_sd_destroy(cg, err);
   switch (cg->mode) {
   case HULL_CGROUP_V1: return hull_cg_v1_destroy(cg, err);
   case HULL_CGROUP_V2: return hull_cg_v2_destroy(cg, err);
@@ -316,6 +342,8 @@ void hull_cg_free_fields(struct hull_cgroup *cg) {
   cg->n_v1 = 0;
   free(cg->v2_path);
   cg->v2_path = NULL;
+  free(cg->sd_unit);
+  cg->sd_unit = NULL;
   if (cg->v2_fd >= 0) close(cg->v2_fd);
   cg->v2_fd = -1;
 }

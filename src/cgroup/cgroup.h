@@ -20,15 +20,20 @@ int hull_cgroup_detect(enum hull_cgroup_mode *mode, struct hull_err **err);
  * with no cgroup) it may be made while the init sets itself up, the init
  * joining by itself through hull_cgroup_tasks_open's fds. One statfs. */
 bool hull_cgroup_before_clone(const char *manager);
+/* Whether manager is "systemd": its scope is made after the clone, with
+ * the init's pid (systemd moves it in), before GO lets it go on. */
+bool hull_cgroup_is_systemd(const char *manager);
 
-/* Creates the container's cgroup. manager: "cgroupfs" | "disabled"
- * ("systemd" refused with a clear error for now). cgroups_path: the
- * config's linux.cgroupsPath (absolute = from the hierarchy root, relative
- * = below hull's own cgroup, NULL/empty = default from id). rootless:
+/* Creates the container's cgroup. manager: "cgroupfs" | "disabled" |
+ * "systemd". cgroups_path: the config's linux.cgroupsPath (cgroupfs:
+ * absolute = from the hierarchy root, relative = below hull's own cgroup,
+ * NULL/empty = default from id; systemd: "slice:prefix:name", empty =
+ * system.slice:hull:ID, or user.slice through the user's manager when
+ * rootless). pid: the container's init, for systemd (0 otherwise). rootless:
  * creation failures become a warning (and a disabled handle) when the
  * config gave no cgroupsPath or asked for no limits. */
 struct hull_cgroup *hull_cgroup_create(const char *manager, const char *cgroups_path,
-                                       const char *id, bool rootless,
+                                       const char *id, bool rootless, pid_t pid,
                                        const struct hull_resources *res,
                                        struct hull_err **err);
 /* The device rules to pass in resources->devices, as runc builds them:

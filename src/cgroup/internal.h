@@ -27,6 +27,10 @@ struct hull_cgroup {
   bool v2_created;
   int v2_fd;
   bool rootless; /* made for a rootless container (not serialized) */
+  /* systemd driver (on v2): the scope systemd made, through the user's
+   * manager when sd_user. NULL with cgroupfs. */
+  char *sd_unit;
+  bool sd_user;
 };
 
 /* ---- pure helpers (path.c) -------------------------------------------- */
@@ -144,6 +148,34 @@ int hull_cg_v2_kill(struct hull_cgroup *cg, struct hull_err **err);
 int hull_cg_v2_destroy(struct hull_cgroup *cg, struct hull_err **err);
 int hull_cg_v2_stats(struct hull_cgroup *cg, yajl_gen g, struct hull_err **err);
 int hull_cg_v2_oom_count(struct hull_cgroup *cg, uint64_t *count, struct hull_err **err);
+
+/* ---- systemd driver (sd_unit.c pure, systemd.c over D-Bus) ----------- */
+struct hull_dbus_buf;
+/* cgroupsPath "slice:prefix:name" (or empty: system.slice, or user.slice
+ * for user, and hull-ID.scope) to the slice and "prefix-name.scope". */
+int hull_cg_sd_parse_path(const char *cgroups_path, const char *id, bool user, char **slice,
+                          char **unit, struct hull_err **err);
+/* "a-b.slice" -> "/a.slice/a-b.slice"; "-.slice" -> "". */
+int hull_cg_sd_expand_slice(const char *slice, char **out, struct hull_err **err);
+/* CPUQuotaPerSecUSec for quota/period, rounded up to systemd's 10 ms. */
+uint64_t hull_cg_sd_quota_per_sec(int64_t quota, uint64_t period);
+/* The (sv) entries of linux.resources systemd keeps as unit properties
+ * (MemoryMax, MemoryLow, MemorySwapMax, CPUWeight, CPUQuotaPerSecUSec,
+ * CPUQuotaPeriodUSec, TasksMax, IOWeight), into an open a(sv). */
+int hull_cg_sd_limit_props(struct hull_dbus_buf *b, const struct hull_resources *r,
+                           struct hull_err **err);
+/* Every property of the scope at StartTransientUnit. */
+int hull_cg_sd_scope_props(struct hull_dbus_buf *b, const char *slice, const char *id, pid_t pid,
+                           const struct hull_resources *r, struct hull_err **err);
+/* Whether a /proc/PID/cgroup path is the unit's directory. */
+bool hull_cg_sd_proc_unit_ok(const char *cgpath, const char *unit);
+/* The scope with pid in it; cg->v2_path its directory. */
+int hull_cg_sd_create(struct hull_cgroup *cg, const char *cgroups_path, const char *id, bool user,
+                      pid_t pid, const struct hull_resources *res, struct hull_err **err);
+/* SetUnitProperties (runtime) for the limits res sets. */
+int hull_cg_sd_update(struct hull_cgroup *cg, const struct hull_resources *res, struct hull_err **err);
+/* StopUnit, waited for; ResetFailedUnit. */
+int hull_cg_sd_destroy(struct hull_cgroup *cg, struct hull_err **err);
 
 /* ---- small file helpers (fs.c) ---------------------------------------- */
 /* Writes s to dir/name; the error names the full path. */

@@ -136,7 +136,7 @@ static int setup_cgroup(struct hull_create_job *j, struct hull_err **err) {
   if (lx->has_resources) res = lx->resources;
   _cleanup_free_ struct hull_device_rule *rules = hull_cgroup_device_rules(lx, &res.n_devices);
   res.devices = rules;
-  j->cg = hull_cgroup_create(j->ctx->cgroup_manager, lx->cgroups_path, j->id, j->ctx->rootless,
+  j->cg = hull_cgroup_create(j->ctx->cgroup_manager, lx->cgroups_path, j->id, j->ctx->rootless, j->pid,
                              &res, err);
   if (j->cg == NULL) return -1;
   j->c->state->cgroup = hull_cgroup_serialize(j->cg);
@@ -420,12 +420,14 @@ static int receive_pty(struct hull_create_job *j, struct hull_err **err) {
 
 /* v1, after the clone: the cgroup, made while the shim makes its
  * namespaces, and its tasks fds for GO to carry. The shim joins before it
- * makes the cgroup namespace, forks or runs anything (init/shim.c). */
+ * makes the cgroup namespace, forks or runs anything (init/shim.c).
+ * systemd: its scope, with the shim already moved in by systemd. */
 static int late_cgroup(struct hull_create_job *j, struct hull_err **err) {
   if (!j->cgroup_late) return 0;
   if (setup_cgroup(j, err) < 0 || hull_cgroup_tasks_open(j->cg, NULL, &j->cg_tasks, err) < 0)
     return -1;
   j->joins_itself = j->cg_tasks.n > 0;
+  if (hull_cgroup_is_systemd(j->ctx->cgroup_manager)) j->in_cgroup = true;
   return 0;
 }
 

@@ -18,7 +18,8 @@ struct hull_create_job {
   struct hull_cgroup *cg;
   struct hull_cgroup_tasks cg_tasks; /* v1: for the shim to join by itself */
   bool joins_itself;
-  bool in_cgroup;     /* v2: clone3 put the shim there (CLONE_INTO_CGROUP) */
+  bool in_cgroup;     /* v2: clone3 put the shim there (CLONE_INTO_CGROUP),
+                       * or systemd did (its scope's PIDs) */
   bool cgroup_late;   /* v1: the cgroup is made after the clone, its tasks
                        * fds go to the shim with GO */
   bool pipelined;     /* nothing for us between the shim's namespaces and

@@ -65,8 +65,8 @@ static void linux_section(yajl_gen g) {
   yajl_gen_map_open(g);
   key_bool(g, "v1", true);
   key_bool(g, "v2", true);
-  key_bool(g, "systemd", false);
-  key_bool(g, "systemdUser", false);
+  key_bool(g, "systemd", true);
+  key_bool(g, "systemdUser", true);
   key_bool(g, "rdma", false);
   yajl_gen_map_close(g);
   seccomp(g);

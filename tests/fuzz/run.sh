@@ -3,7 +3,7 @@
 # /tmp/build-fuzz) and runs it for SECONDS (default 600) from a seed corpus.
 # TARGET: config (default) and seccomp start from the runtime-spec schema
 # vectors, hull's default configs and tests/fuzz/corpus; state, annotations
-# and cli from tests/fuzz/corpus-TARGET.
+# cli and dbus from tests/fuzz/corpus-TARGET.
 # Usage: tests/fuzz/run.sh [SECONDS] [BUILD] [TARGET]
 set -eu
 SRC=$(cd "$(dirname "$0")/../.." && pwd)
@@ -11,8 +11,8 @@ SECS=${1:-600}
 BUILD=${2:-/tmp/build-fuzz}
 TARGET=${3:-config}
 case $TARGET in
-  config|seccomp|state|annotations|cli) ;;
-  *) echo "$0: unknown target $TARGET (config seccomp state annotations cli)" >&2; exit 2 ;;
+  config|seccomp|state|annotations|cli|dbus) ;;
+  *) echo "$0: unknown target $TARGET (config seccomp state annotations cli dbus)" >&2; exit 2 ;;
 esac
 mkdir -p "$BUILD"
 cd "$BUILD"

@@ -200,7 +200,7 @@ int main(int argc, char **argv) {
     optind = 4;
     parse_res(argc, argv, r);
     const char *manager = getenv("CG_MANAGER");
-    struct hull_cgroup *cg = hull_cgroup_create(manager ? manager : "cgroupfs", argv[3], "ctr", false, r, &err);
+    struct hull_cgroup *cg = hull_cgroup_create(manager ? manager : "cgroupfs", argv[3], "ctr", false, 0, r, &err);
     if (cg == NULL) return fail(err);
     _cleanup_free_ char *s = hull_cgroup_serialize(cg);
     if (hull_write_file_atomic(argv[2], s, strlen(s), 0600, &err) < 0) return fail(err);

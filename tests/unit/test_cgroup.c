@@ -233,17 +233,17 @@ static void test_serialize_roundtrip(void **state) {
 static void test_create_refusals(void **state) {
   (void)state;
   struct hull_err *err = NULL;
-  assert_null(hull_cgroup_create("systemd", "/x", "id", false, NULL, &err));
+  assert_null(hull_cgroup_create("systemd", "/x", "id", false, 0, NULL, &err));
   assert_non_null(strstr(err->msg, "systemd"));
   hull_err_free(&err);
-  assert_null(hull_cgroup_create("cgroupfs", "/a\nb", "id", false, NULL, &err));
+  assert_null(hull_cgroup_create("cgroupfs", "/a\nb", "id", false, 0, NULL, &err));
   hull_err_free(&err);
-  assert_null(hull_cgroup_create("cgroupfs", "/..", "id", false, NULL, &err));
+  assert_null(hull_cgroup_create("cgroupfs", "/..", "id", false, 0, NULL, &err));
   assert_non_null(strstr(err->msg, "root cgroup"));
   hull_err_free(&err);
   /* disabled: a handle that does nothing */
   struct hull_resources res = {0};
-  struct hull_cgroup *cg = hull_cgroup_create("disabled", "/x", "id", false, &res, &err);
+  struct hull_cgroup *cg = hull_cgroup_create("disabled", "/x", "id", false, 0, &res, &err);
   assert_non_null(cg);
   assert_int_equal(hull_cgroup_apply(cg, &res, false, &err), 0);
   assert_int_equal(hull_cgroup_enter(cg, 1, NULL, &err), 0);

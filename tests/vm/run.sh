@@ -52,18 +52,37 @@ qemu=$(command -v "${HULL_VM_QEMU:-qemu-system-x86_64}") ||
   fail "${HULL_VM_QEMU:-qemu-system-x86_64} not found: apt-get install qemu-system-x86 (tests/deps.sh does)"
 [ -x "$hull" ] || fail "hull binary not found at $hull (run make first)"
 mkdir -p "$cache"
+# The systemd leg boots systemd as PID 1 (its files in a second image);
+# its run has its own directory, so both suites can run at once (make -j).
+extra=""
+append=""
 run=$build/tests/vm/last-run
+case " $files " in
+*" tests/vm/systemd/"*)
+  extra=$cache/systemd.cpio
+  append="hullvm.init=systemd"
+  run=$build/tests/vm/last-run-systemd ;;
+esac
 rm -rf "$run"
 mkdir -p "$run"
 
+# The cache is shared by concurrent runs: prepared under a lock.
+exec 8>"$cache/prepare.lock"
+flock 8
 sh "$here/kernel.sh" "$cache" >"$run/prepare.log" 2>&1 ||
   fail "could not prepare Debian's kernel (linux-image-amd64)" "$run/prepare.log"
 sh "$here/initramfs.sh" "$cache" >>"$run/prepare.log" 2>&1 ||
   fail "could not build the initramfs" "$run/prepare.log"
+if [ -n "$extra" ]; then
+  sh "$here/systemd-image.sh" "$cache" >>"$run/prepare.log" 2>&1 ||
+    fail "could not build the systemd image" "$run/prepare.log"
+fi
+flock -u 8
+exec 8>&-
 sh "$here/payload.sh" "$run/payload" "$src" "$build" "$hull" $files >>"$run/prepare.log" 2>&1 ||
   fail "could not pack the test payload" "$run/prepare.log"
 token=$(cat "$run/payload/vm/payload/token")
-cat "$cache/base.cpio" "$run/payload.cpio" >"$run/initrd.cpio"
+cat "$cache/base.cpio" $extra "$run/payload.cpio" >"$run/initrd.cpio"
 t1=$(date +%s.%N)
 
 # Serial 0: the console (kernel messages, stderr) -> console.log.
@@ -72,7 +91,7 @@ timeout -k 10 "${HULL_VM_TIMEOUT:-900}" "$qemu" \
   -nodefaults -no-user-config -display none -no-reboot \
   -accel "${HULL_VM_ACCEL:-tcg}" -cpu "${HULL_VM_CPU:-max}" -smp "${HULL_VM_JOBS:-2}" -m "${HULL_VM_MEM:-2048}" \
   -kernel "$cache/kernel/vmlinux" -initrd "$run/initrd.cpio" \
-  -append "console=ttyS0 quiet loglevel=3 reboot=t panic=-1 random.trust_cpu=on systemd.unified_cgroup_hierarchy=1 cgroup_no_v1=all hullvm.jobs=${HULL_VM_JOBS:-2} ${HULL_VM_APPEND:-}" \
+  -append "console=ttyS0 quiet loglevel=3 reboot=t panic=-1 random.trust_cpu=on systemd.unified_cgroup_hierarchy=1 cgroup_no_v1=all hullvm.jobs=${HULL_VM_JOBS:-2} $append ${HULL_VM_APPEND:-}" \
   -serial "file:$run/console.log" -serial "file:$run/results.log" \
   >"$run/qemu.log" 2>&1
 qrc=$?

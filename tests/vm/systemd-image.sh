@@ -1,0 +1,66 @@
+#!/bin/sh
+# systemd-image.sh CACHEDIR: builds CACHEDIR/systemd.cpio, appended after
+# the base initramfs for the systemd leg (tests/vm/systemd/): the host's
+# systemd (PID 1, systemctl, busctl) with every library ldd lists, and two
+# units: hullvm.target pulls in hullvm-tests.service, a oneshot running
+# the guest's test script (/vm/run), which powers the VM off at its end.
+# guest-init execs systemd when the kernel command line says
+# hullvm.init=systemd. Rebuilt when this script or systemd's version change.
+set -eu
+cache=$1
+die() { echo "systemd-image.sh: $*" >&2; exit 1; }
+sd=/lib/systemd/systemd
+[ -x "$sd" ] || die "$sd not found: apt-get install systemd"
+key=$({ cat "$0"; dpkg-query -W systemd 2>/dev/null; } | cksum | cut -d' ' -f1)
+[ -s "$cache/systemd.cpio" ] && [ "$(cat "$cache/systemd.key" 2>/dev/null)" = "$key" ] && exit 0
+
+ir=$cache/systemd.tmp
+rm -rf "$ir"
+mkdir -p "$ir"
+# Paths as on the host (the base image has its merged-/usr links).
+for d in bin sbin lib lib32 lib64 libx32; do
+  if [ -L "/$d" ]; then ln -s "$(readlink "/$d")" "$ir/$d"; fi
+done
+# add FILE: FILE (dereferenced, under its own name in its canonical dir:
+# libfoo.so.2 stays libfoo.so.2) and, recursively, the libraries it needs.
+add() {
+  p=$(readlink -f "$(dirname "$1")")/${1##*/}
+  [ -e "$ir$p" ] && return 0
+  mkdir -p "$ir$(dirname "$p")"
+  cp -L "$1" "$ir$p"
+  for l in $(ldd "$p" 2>/dev/null | sed -n 's/.*=> \(\/[^ ]*\) .*/\1/p; s/^[[:space:]]*\(\/[^ ]*\) (.*/\1/p'); do
+    add "$l"
+  done
+}
+add "$sd"
+add "$(command -v systemctl)"
+add "$(command -v busctl)"
+# systemd's own units for the slices and targets it always loads.
+mkdir -p "$ir/usr/lib/systemd/system" "$ir/etc/systemd/system"
+for u in -.slice system.slice user.slice machine.slice shutdown.target umount.target \
+  final.target poweroff.target sysinit.target basic.target; do
+  [ -f "/usr/lib/systemd/system/$u" ] && cp "/usr/lib/systemd/system/$u" "$ir/usr/lib/systemd/system/"
+done
+cat >"$ir/etc/systemd/system/hullvm.target" <<'U'
+[Unit]
+Description=hull VM tests
+Wants=hullvm-tests.service
+U
+cat >"$ir/etc/systemd/system/hullvm-tests.service" <<'U'
+[Unit]
+Description=hull VM tests (bats)
+DefaultDependencies=no
+[Service]
+Type=oneshot
+Environment=HULLVM_SYSTEMD=1
+ExecStart=/vm/run
+StandardOutput=tty
+StandardError=tty
+TTYPath=/dev/ttyS0
+TimeoutStartSec=infinity
+U
+: >"$ir/etc/machine-id"
+(cd "$ir" && find . -mindepth 1 | busybox cpio -o -H newc 2>/dev/null) >"$cache/systemd.cpio.tmp"
+mv "$cache/systemd.cpio.tmp" "$cache/systemd.cpio"
+echo "$key" >"$cache/systemd.key"
+rm -rf "$ir"

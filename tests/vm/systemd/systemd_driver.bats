@@ -1,0 +1,176 @@
+#!/usr/bin/env bats
+# The systemd cgroup driver (--systemd-cgroup) against a real systemd:
+# tests/vm/run.sh boots the VM with systemd 252 as PID 1 on pure cgroup v2
+# (tests/vm/systemd-image.sh) and runs these from a oneshot unit. Each
+# container is a transient scope; limits must show in `systemctl show`
+# and in cgroupfs; nothing (unit, cgroup, state) may be left behind.
+load ../../integration/helpers
+
+setup_file() { common_setup_file; }
+teardown_file() { common_teardown_file; }
+
+setup() {
+  require_root
+  [ -S /run/systemd/private ] || skip "no systemd here"
+  B=$BATS_TEST_TMPDIR/bundle
+  make_bundle "$B"
+  NAME=$(cat "$B/.cgname")
+  ID=sd-$NAME
+  UNIT=hull-test-$NAME.scope
+  SCOPE=/sys/fs/cgroup/system.slice/$UNIT
+  update_config "$B" '.linux.cgroupsPath = $p | .process.args = ["sleep", "1000"]' \
+    --arg p "system.slice:hull-test:$NAME"
+}
+
+teardown() {
+  for id in $(hull list -q 2>/dev/null); do
+    hull --systemd-cgroup delete --force "$id" >/dev/null 2>&1
+  done
+  systemctl stop "$UNIT" hulltest.slice >/dev/null 2>&1 || true
+  systemctl reset-failed "$UNIT" >/dev/null 2>&1 || true
+}
+
+sdhull() { hull --systemd-cgroup "$@"; }
+prop() { systemctl show -P "$2" "$1"; }
+init_pid() { hull state "$1" | jq -r .pid; }
+
+# gone UNIT DIR: no such unit loaded, no such cgroup.
+gone() {
+  [ "$(prop "$1" LoadState)" = not-found ] || { systemctl status "$1" >&2; return 1; }
+  [ ! -e "$2" ]
+}
+
+@test "systemd: create puts the init in a delegated transient scope before it runs" {
+  sdhull create --bundle "$B" "$ID"
+  [ "$(prop "$UNIT" ActiveState)" = active ]
+  [ "$(prop "$UNIT" Delegate)" = yes ]
+  [ "$(prop "$UNIT" Slice)" = system.slice ]
+  [ "$(prop "$UNIT" DefaultDependencies)" = no ]
+  [ "$(prop "$UNIT" MemoryAccounting)" = yes ]
+  [ "$(prop "$UNIT" TasksAccounting)" = yes ]
+  pid=$(init_pid "$ID")
+  [ "$(prop "$UNIT" MainPID)" = "$pid" ] || grep -qx "$pid" "$SCOPE/cgroup.procs"
+  grep -qx "0::/system.slice/$UNIT" /proc/$pid/cgroup
+  hull state "$ID" | jq -e '.status == "created"'
+  jq -e '.cgroupManager == "systemd"' "$HULL_TEST_ROOT/$ID/state.json"
+  grep -q "$UNIT" "$HULL_TEST_ROOT/$ID/state.json"
+  sdhull start "$ID"
+  wait_status "$ID" running
+  sdhull delete --force "$ID"
+  gone "$UNIT" "$SCOPE"
+}
+
+@test "systemd: limits in systemctl show and in cgroupfs; update changes both, daemon-reload keeps them" {
+  update_config "$B" '.linux.resources = {"memory": {"limit": 67108864, "reservation": 33554432},
+    "cpu": {"shares": 1024, "quota": 50000, "period": 100000}, "pids": {"limit": 42}}'
+  sdhull run -d --bundle "$B" "$ID"
+  [ "$(prop "$UNIT" MemoryMax)" = 67108864 ]
+  [ "$(prop "$UNIT" MemoryLow)" = 33554432 ]
+  [ "$(prop "$UNIT" TasksMax)" = 42 ]
+  [ "$(prop "$UNIT" CPUQuotaPerSecUSec)" = 500ms ]
+  [ "$(prop "$UNIT" CPUWeight)" = 100 ]
+  [ "$(cat "$SCOPE/memory.max")" = 67108864 ]
+  [ "$(cat "$SCOPE/memory.low")" = 33554432 ]
+  [ "$(cat "$SCOPE/pids.max")" = 42 ]
+  [ "$(cat "$SCOPE/cpu.max")" = "50000 100000" ]
+  [ "$(cat "$SCOPE/cpu.weight")" = 100 ]
+  sdhull update --memory 128m --pids-limit 50 --cpu-quota 20000 "$ID"
+  [ "$(prop "$UNIT" MemoryMax)" = 134217728 ]
+  [ "$(prop "$UNIT" TasksMax)" = 50 ]
+  [ "$(prop "$UNIT" CPUQuotaPerSecUSec)" = 200ms ]
+  [ "$(cat "$SCOPE/memory.max")" = 134217728 ]
+  [ "$(cat "$SCOPE/pids.max")" = 50 ]
+  [ "$(cat "$SCOPE/cpu.max")" = "20000 100000" ]
+  systemctl daemon-reload
+  [ "$(cat "$SCOPE/memory.max")" = 134217728 ]
+  [ "$(cat "$SCOPE/pids.max")" = 50 ]
+  [ "$(prop "$UNIT" MemoryMax)" = 134217728 ]
+}
+
+@test "systemd: exec, ps, pause/resume, events --stats and kill work on the scope" {
+  sdhull run -d --bundle "$B" "$ID"
+  run sdhull exec "$ID" sh -c 'echo hi; sleep 0'
+  [ "$status" -eq 0 ] && [ "$output" = hi ]
+  sdhull exec -d "$ID" sleep 500
+  run sdhull ps "$ID"
+  [ "$status" -eq 0 ]
+  [ "$(grep -c sleep <<<"$output")" -eq 2 ]
+  [ "$(wc -l <"$SCOPE/cgroup.procs")" -eq 2 ]
+  sdhull pause "$ID"
+  [ "$(status_of "$ID")" = paused ]
+  [ "$(cat "$SCOPE/cgroup.freeze")" = 1 ]
+  sdhull resume "$ID"
+  [ "$(status_of "$ID")" = running ]
+  run sdhull events --stats "$ID"
+  [ "$status" -eq 0 ]
+  jq -e '.data.memory.usage.usage > 0 and .data.pids.current == 2' <<<"$output"
+  sdhull kill --all "$ID" KILL
+  wait_status "$ID" stopped
+  sdhull delete "$ID"
+  gone "$UNIT" "$SCOPE"
+  [ -z "$(hull list -q)" ]
+}
+
+@test "systemd: a foreground run exits with the process's status and leaves nothing" {
+  update_config "$B" '.process.args = ["sh", "-c", "grep -c . /proc/self/cgroup; exit 7"]'
+  run sdhull run --bundle "$B" "$ID"
+  [ "$status" -eq 7 ]
+  [ "$output" = 1 ]
+  # run removes what it made when the process is gone
+  [ -z "$(hull list -q)" ]
+  gone "$UNIT" "$SCOPE"
+}
+
+@test "systemd: empty cgroupsPath is system.slice/hull-ID.scope; nested slices expand" {
+  update_config "$B" 'del(.linux.cgroupsPath)'
+  sdhull create --bundle "$B" "$ID"
+  [ "$(prop "hull-$ID.scope" ActiveState)" = active ]
+  [ -d "/sys/fs/cgroup/system.slice/hull-$ID.scope" ]
+  sdhull delete --force "$ID"
+  gone "hull-$ID.scope" "/sys/fs/cgroup/system.slice/hull-$ID.scope"
+
+  update_config "$B" '.linux.cgroupsPath = $p' --arg p "hulltest-a.slice:hull-test:$NAME"
+  sdhull create --bundle "$B" "$ID"
+  d=/sys/fs/cgroup/hulltest.slice/hulltest-a.slice/$UNIT
+  [ -d "$d" ]
+  [ "$(prop "$UNIT" Slice)" = hulltest-a.slice ]
+  sdhull delete --force "$ID"
+  gone "$UNIT" "$d"
+}
+
+@test "systemd: a scope that already exists is a clear error and the first container is untouched" {
+  sdhull create --bundle "$B" "$ID"
+  run sdhull create --bundle "$B" "$ID-2"
+  [ "$status" -ne 0 ]
+  [[ "$output" == *"$UNIT already exists"* ]]
+  [ "$(hull list -q)" = "$ID" ]
+  [ "$(prop "$UNIT" ActiveState)" = active ]
+  [ "$(status_of "$ID")" = created ]
+  sdhull delete --force "$ID"
+  gone "$UNIT" "$SCOPE"
+}
+
+@test "systemd: a cgroupsPath not slice:prefix:name is refused, naming the form; nothing left" {
+  update_config "$B" '.linux.cgroupsPath = "/hull-test/x"'
+  run sdhull create --bundle "$B" "$ID"
+  [ "$status" -ne 0 ]
+  [[ "$output" == *'"slice:prefix:name"'* ]]
+  [ -z "$(hull list -q)" ]
+  update_config "$B" '.linux.cgroupsPath = "bad--name.slice:p:n"'
+  run sdhull create --bundle "$B" "$ID"
+  [ "$status" -ne 0 ]
+  [[ "$output" == *bad--name.slice* ]]
+  [ -z "$(hull list -q)" ]
+}
+
+@test "systemd: a failed create (bad process) stops its scope" {
+  update_config "$B" '.process.args = ["/no/such/binary"]'
+  run sdhull run --bundle "$B" "$ID"
+  [ "$status" -ne 0 ]
+  [ -z "$(hull list -q)" ]
+  gone "$UNIT" "$SCOPE"
+}
+
+@test "systemd: features report systemd support" {
+  hull features | jq -e '.linux.cgroup.systemd == true'
+}
