@@ -201,7 +201,7 @@ int hull_dbus_call(struct hull_dbus *c, const struct hull_dbus_call *call,
     }
     if (m.type == HULL_DBUS_ERROR) {
       _cleanup_free_ char *text = hull_dbus_error_text(&m);
-      hull_err_set(err, EIO, "%s: %s", call->member, text);
+      hull_err_set(err, 0, "%s: %s", call->member, text);
       hull_dbus_msg_free(&m);
       return -1;
     }
