@@ -3,7 +3,8 @@
 # the base initramfs for the systemd leg (tests/vm/systemd/): the host's
 # systemd (PID 1, systemctl, busctl) with every library ldd lists, and two
 # units: hullvm.target pulls in hullvm-tests.service, a oneshot running
-# the guest's test script (/vm/run), which powers the VM off at its end.
+# the guest's test script (/vm/run), which powers the VM off at its end;
+# and the user units a user manager (systemd --user) starts with.
 # guest-init execs systemd when the kernel command line says
 # hullvm.init=systemd. Rebuilt when this script or systemd's version change.
 set -eu
@@ -40,6 +41,12 @@ mkdir -p "$ir/usr/lib/systemd/system" "$ir/etc/systemd/system"
 for u in -.slice system.slice user.slice machine.slice shutdown.target umount.target \
   final.target poweroff.target sysinit.target basic.target; do
   [ -f "/usr/lib/systemd/system/$u" ] && cp "/usr/lib/systemd/system/$u" "$ir/usr/lib/systemd/system/"
+done
+# A user manager (systemd --user) for the rootless test: its targets.
+mkdir -p "$ir/usr/lib/systemd/user"
+for u in default.target basic.target paths.target sockets.target timers.target shutdown.target \
+  exit.target app.slice session.slice background.slice; do
+  [ -f "/usr/lib/systemd/user/$u" ] && cp "/usr/lib/systemd/user/$u" "$ir/usr/lib/systemd/user/"
 done
 cat >"$ir/etc/systemd/system/hullvm.target" <<'U'
 [Unit]
