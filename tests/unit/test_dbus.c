@@ -5,7 +5,11 @@
 
 #include "dbus/dbus.h"
 
+#include <errno.h>
 #include <stdlib.h>
+#include <sys/socket.h>
+#include <sys/un.h>
+#include <sys/wait.h>
 
 static void put_bytes(struct hull_dbus_buf *b, const char *s, size_t n) {
   for (size_t i = 0; i < n; i++) hull_dbus_put_u8(b, (uint8_t)s[i]);
@@ -372,6 +376,147 @@ static void test_auth_and_address(void **state) {
   assert_null(hull_dbus_address_path(NULL));
 }
 
+/* ---- the connection against a scripted peer ---------------------------- */
+
+static void write_all(int fd, const void *p, size_t n) {
+  const uint8_t *b = p;
+  while (n) {
+    ssize_t w = write(fd, b, n);
+    if (w <= 0) _exit(3);
+    b += w;
+    n -= (size_t)w;
+  }
+}
+
+/* Reads what the client sent until it holds `want` bytes after the auth
+ * lines (the whole first call), or EOF. */
+static size_t read_some(int fd, char *buf, size_t size) {
+  ssize_t n = read(fd, buf, size);
+  return n > 0 ? (size_t)n : 0;
+}
+
+/* The peer: OK to the auth, then for the first call a JobRemoved signal
+ * cut in two writes, then the reply (an object path) and a second signal
+ * in one write; for the second call an error; then it closes in the
+ * middle of a message. */
+static void peer(int lfd) {
+  int fd = accept(lfd, NULL, NULL);
+  if (fd < 0) _exit(2);
+  char in[4096];
+  size_t got = read_some(fd, in, sizeof(in));
+  if (got < 8 || memcmp(in, "\0AUTH EXTERNAL ", 15) != 0 || !memmem(in, got, "BEGIN\r\n", 7)) _exit(4);
+  write_all(fd, "OK 0123456789abcdef0123456789abcdef\r\n", 37);
+  read_some(fd, in, sizeof(in)); /* the first call */
+  struct hull_dbus_buf sig = {0}, reply = {0}, body = {0}, err = {0};
+  job_removed(&sig, "done");
+  write_all(fd, sig.p, 10);
+  usleep(20000);
+  write_all(fd, sig.p + 10, sig.len - 10);
+  hull_dbus_put_str(&body, "/org/freedesktop/systemd1/job/1234");
+  const struct fld f[] = {{5, "u", "1"}, {8, "g", "o"}};
+  build(&reply, HULL_DBUS_METHOD_RETURN, 2, f, 2, &body);
+  struct hull_dbus_buf both = {0};
+  for (size_t i = 0; i < reply.len; i++) hull_dbus_put_u8(&both, reply.p[i]);
+  for (size_t i = 0; i < sig.len; i++) hull_dbus_put_u8(&both, sig.p[i]);
+  write_all(fd, both.p, both.len);
+  read_some(fd, in, sizeof(in)); /* the second call */
+  body.len = 0;
+  hull_dbus_put_str(&body, "Unit x.scope not loaded.");
+  const struct fld g[] = {{4, "s", "org.freedesktop.systemd1.NoSuchUnit"}, {5, "u", "2"}, {8, "g", "s"}};
+  build(&err, HULL_DBUS_ERROR, 3, g, 3, &body);
+  write_all(fd, err.p, err.len);
+  read_some(fd, in, sizeof(in)); /* the third call */
+  write_all(fd, sig.p, 20);
+  _exit(0);
+}
+
+struct seen {
+  int n;
+};
+static void count_signal(const struct hull_dbus_msg *m, void *data) {
+  struct seen *s = data;
+  if (m->member && strcmp(m->member, "JobRemoved") == 0) s->n++;
+}
+static bool two_seen(void *data) { return ((struct seen *)data)->n >= 2; }
+
+static void test_conn_scripted_peer(void **state) {
+  (void)state;
+  char dir[] = "/tmp/hull-dbus-test.XXXXXX";
+  assert_non_null(mkdtemp(dir));
+  struct sockaddr_un sa = {.sun_family = AF_UNIX};
+  snprintf(sa.sun_path, sizeof(sa.sun_path), "%s/s", dir);
+  int lfd = socket(AF_UNIX, SOCK_STREAM, 0);
+  assert_int_equal(bind(lfd, (struct sockaddr *)&sa, sizeof(sa)), 0);
+  assert_int_equal(listen(lfd, 1), 0);
+  pid_t pid = fork();
+  if (pid == 0) peer(lfd);
+  close(lfd);
+  struct hull_err *err = NULL;
+  struct hull_dbus *c = hull_dbus_open(sa.sun_path, false, 1000, &err);
+  assert_non_null(c);
+  struct seen seen = {0};
+  hull_dbus_on_signal(c, count_signal, &seen);
+  struct hull_dbus_call call = {NULL, "/org/freedesktop/systemd1", "org.freedesktop.systemd1.Manager",
+                                "StopUnit", NULL};
+  struct hull_dbus_msg m;
+  assert_int_equal(hull_dbus_call(c, &call, NULL, 5000, &m, &err), 0);
+  /* The signal cut in two came first and was dispatched. */
+  assert_int_equal(seen.n, 1);
+  struct hull_dbus_rd r;
+  const char *job;
+  assert_int_equal(hull_dbus_body(&m, "o", &r, &err), 0);
+  assert_int_equal(hull_dbus_get_str(&r, &job, &err), 0);
+  assert_string_equal(job, "/org/freedesktop/systemd1/job/1234");
+  hull_dbus_msg_free(&m);
+  /* The one read with the reply is in the buffer: no wait on the socket. */
+  assert_int_equal(hull_dbus_wait(c, two_seen, &seen, 5000, &err), 0);
+  assert_int_equal(seen.n, 2);
+  /* An error reply, with its name and text. */
+  assert_int_equal(hull_dbus_call(c, &call, NULL, 5000, NULL, &err), -1);
+  assert_string_equal(err->msg, "StopUnit: org.freedesktop.systemd1.NoSuchUnit: Unit x.scope not loaded.");
+  hull_err_free(&err);
+  /* The peer goes away in the middle of a message. */
+  assert_int_equal(hull_dbus_call(c, &call, NULL, 5000, NULL, &err), -1);
+  assert_non_null(strstr(err->msg, "closed the connection"));
+  hull_err_free(&err);
+  hull_dbus_close(c);
+  int st;
+  assert_int_equal(waitpid(pid, &st, 0), pid);
+  assert_true(WIFEXITED(st) && WEXITSTATUS(st) == 0);
+  unlink(sa.sun_path);
+  rmdir(dir);
+}
+
+static void test_conn_refused_and_timeout(void **state) {
+  (void)state;
+  struct hull_err *err = NULL;
+  assert_null(hull_dbus_open("/nonexistent/hull/bus", false, 0, &err));
+  assert_non_null(strstr(err->msg, "connect to /nonexistent/hull/bus"));
+  hull_err_free(&err);
+  /* A peer that accepts and never answers the authentication. */
+  char dir[] = "/tmp/hull-dbus-test.XXXXXX";
+  assert_non_null(mkdtemp(dir));
+  struct sockaddr_un sa = {.sun_family = AF_UNIX};
+  snprintf(sa.sun_path, sizeof(sa.sun_path), "%s/s", dir);
+  int lfd = socket(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0);
+  assert_int_equal(bind(lfd, (struct sockaddr *)&sa, sizeof(sa)), 0);
+  assert_int_equal(listen(lfd, 1), 0);
+  pid_t pid = fork();
+  if (pid == 0) {
+    int fd = accept(lfd, NULL, NULL);
+    char b[256];
+    while (read(fd, b, sizeof(b)) > 0) {}
+    _exit(0);
+  }
+  close(lfd);
+  assert_null(hull_dbus_open(sa.sun_path, false, 0, &err));
+  assert_int_equal(err->errnum, ETIMEDOUT);
+  hull_err_free(&err);
+  waitpid(pid, NULL, 0);
+  unlink(sa.sun_path);
+  rmdir(dir);
+}
+
 int main(void) {
   const struct CMUnitTest tests[] = {
       cmocka_unit_test(test_call_bytes),
@@ -385,6 +530,8 @@ int main(void) {
       cmocka_unit_test(test_frame_len),
       cmocka_unit_test(test_signatures),
       cmocka_unit_test(test_auth_and_address),
+      cmocka_unit_test(test_conn_scripted_peer),
+      cmocka_unit_test(test_conn_refused_and_timeout),
   };
   return cmocka_run_group_tests(tests, NULL, NULL);
 }
