@@ -128,20 +128,35 @@ static int init_state(struct hull_create_job *j, struct hull_err **err) {
   return hull_container_save(j->c, err);
 }
 
-static int setup_cgroup(struct hull_create_job *j, struct hull_err **err) {
+/* The config's resources with runc's device rules: its own, one per
+ * linux.devices node, and the defaults every container has. */
+static struct hull_resources cgroup_resources(const struct hull_create_job *j,
+                                              struct hull_device_rule **rules) {
   const struct hull_linux *lx = &j->spec->linux_;
-  /* The config's resources with runc's device rules: its own, one per
-   * linux.devices node, and the defaults every container has. */
   struct hull_resources res = {0};
   if (lx->has_resources) res = lx->resources;
-  _cleanup_free_ struct hull_device_rule *rules = hull_cgroup_device_rules(lx, &res.n_devices);
-  res.devices = rules;
-  j->cg = hull_cgroup_create(j->ctx->cgroup_manager, lx->cgroups_path, j->id, j->ctx->rootless, j->pid,
-                             &res, err);
+  *rules = hull_cgroup_device_rules(lx, &res.n_devices);
+  res.devices = *rules;
+  return res;
+}
+
+static int apply_cgroup(struct hull_create_job *j, struct hull_err **err) {
+  _cleanup_free_ struct hull_device_rule *rules = NULL;
+  struct hull_resources res = cgroup_resources(j, &rules);
+  return hull_cgroup_apply(j->cg, &res, false, err);
+}
+
+/* The cgroup, recorded in the state (with the pid, when made after the
+ * clone), and its limits unless apply_late (parent_sync applies them). */
+static int setup_cgroup(struct hull_create_job *j, struct hull_err **err) {
+  _cleanup_free_ struct hull_device_rule *rules = NULL;
+  struct hull_resources res = cgroup_resources(j, &rules);
+  j->cg = hull_cgroup_create(j->ctx->cgroup_manager, j->spec->linux_.cgroups_path, j->id,
+                             j->ctx->rootless, j->pid, &res, err);
   if (j->cg == NULL) return -1;
   j->c->state->cgroup = hull_cgroup_serialize(j->cg);
   if (hull_container_save(j->c, err) < 0) return -1;
-  return hull_cgroup_apply(j->cg, &res, false, err);
+  return j->apply_late ? 0 : hull_cgroup_apply(j->cg, &res, false, err);
 }
 
 /* LISTEN_FDS from systemd socket activation reach the container as
@@ -397,7 +412,9 @@ static int spawn(struct hull_create_job *j, struct hull_err **err) {
   if (hull_pid_start_time_cpu(pid, &st->start_time, &shim_cpu) < 0)
     return hull_err_set(err, 0, "the container init (pid %d) died at once", (int)pid);
   spread_shim(pid, parent_cpu, shim_cpu, spread);
-  return hull_container_save(j->c, err);
+  /* v1: late_cgroup saves it with the cgroup right after its mkdirs; until
+   * then the shim dies with us (PDEATHSIG, or EOF on the sync socket). */
+  return j->cgroup_late ? 0 : hull_container_save(j->c, err);
 }
 
 /* The shim opens the terminal in the container's devpts once it is
@@ -424,6 +441,11 @@ static int receive_pty(struct hull_create_job *j, struct hull_err **err) {
  * systemd: its scope, with the shim already moved in by systemd. */
 static int late_cgroup(struct hull_create_job *j, struct hull_err **err) {
   if (!j->cgroup_late) return 0;
+  /* The limits need not precede the join (a cpuset's CPUs do: made with
+   * the cgroup): written after GO, while the shim joins, they are off the
+   * path to the exec; the shim waits for GO2, after them, before it mounts,
+   * forks or runs anything. */
+  j->apply_late = !hull_cgroup_is_systemd(j->ctx->cgroup_manager);
   if (setup_cgroup(j, err) < 0 || hull_cgroup_tasks_open(j->cg, NULL, &j->cg_tasks, err) < 0)
     return -1;
   j->joins_itself = j->cg_tasks.n > 0;
@@ -466,6 +488,7 @@ static int parent_sync(struct hull_create_job *j, struct hull_err **err) {
   const struct hull_hooks *h = &j->spec->hooks;
   _cleanup_free_ char *state = NULL;
   if (send_go(j) < 0) return send_failed(j, err);
+  if (j->apply_late && apply_cgroup(j, err) < 0) return -1;
   if (j->pipelined) {
     state = hull_hook_state(st, HULL_STATUS_CREATING);
     /* A shim that died already: the expect of READY reports its error. */

@@ -22,6 +22,7 @@ struct hull_create_job {
                        * or systemd did (its scope's PIDs) */
   bool cgroup_late;   /* v1: the cgroup is made after the clone, its tasks
                        * fds go to the shim with GO */
+  bool apply_late;    /* v1: the cgroup's limits written after GO, before GO2 */
   bool pipelined;     /* nothing for us between the shim's namespaces and
                        * its rootfs: GO2 goes with GO, no NS_READY */
   bool start_sent;    /* run: START went with GO2 */
