@@ -327,12 +327,12 @@ static int spread_cpu(const struct hull_create_job *j, int *cur) {
     return -1; /* the shim makes no namespaces before GO (init/shim.c) */
   cpu_set_t m;
   *cur = sched_getcpu();
-  if (*cur < 0 || sched_getaffinity(0, sizeof(m), &m) < 0 || CPU_COUNT(&m) < 2 ||
-      CPU_COUNT(&m) != get_nprocs())
-    return -1;
+  if (*cur < 0 || sched_getaffinity(0, sizeof(m), &m) < 0 || CPU_COUNT(&m) < 2) return -1;
+  /* the load first: on a busy host the answer, without reading the online
+   * CPUs too */
   _cleanup_free_ char *load = hull_read_file("/proc/loadavg", NULL, NULL);
   int running = load ? hull_loadavg_running(load) : -1;
-  if (running < 1 || running >= CPU_COUNT(&m)) return -1;
+  if (running < 1 || running >= CPU_COUNT(&m) || CPU_COUNT(&m) != get_nprocs()) return -1;
   for (int k = 1; k < CPU_SETSIZE; k++)
     if (CPU_ISSET((*cur + k) % CPU_SETSIZE, &m)) return (*cur + k) % CPU_SETSIZE;
   return -1;
