@@ -6,7 +6,7 @@ set -e
 PKGS=${HULL_DEPS_PKGS:-"autoconf automake libtool pkg-config make gcc clang libseccomp-dev libcap-dev
 libyajl-dev libmnl-dev libnftnl-dev libcmocka-dev bats busybox-static iproute2 util-linux jq
 qemu-system-x86 procps psmisc libcap2-bin nftables passt slirp4netns uidmap attr
-containerd runc podman conmon python3-grpcio dbus systemd"}
+containerd runc podman conmon python3-grpcio dbus systemd valgrind libclang-rt-14-dev"}
 [ -n "$HULL_EXTRA_PKGS" ] && PKGS="$PKGS $HULL_EXTRA_PKGS"
 missing=""
 for p in $PKGS; do

@@ -34,6 +34,22 @@ clang_dynamic_build() (
   return "$rc"
 )
 
+# A hardening leg (README: Tests) in build/hardening: its result is
+# NAME.trs for the summary (the tests it runs write their own .trs under
+# build/, counted too), its output NAME.log.
+hardening_leg() (
+  name=$1
+  shift
+  mkdir -p "$top/build/hardening"
+  start=$(date +%s)
+  rc=0
+  "$@" >"$top/build/hardening/$name.log" 2>&1 || rc=$?
+  if [ "$rc" -eq 0 ]; then r=PASS; else r=FAIL; fi
+  echo ":test-result: $r" >"$top/build/hardening/$name.trs"
+  echo "$r: $name ($(($(date +%s) - start)) s)"
+  [ "$rc" -eq 0 ] || { tail -n 80 "$top/build/hardening/$name.log"; return 1; }
+)
+
 failed_logs() {
   grep -lE '^:test-result: (FAIL|ERROR|XPASS)' $(find "$@" -name '*.trs') 2>/dev/null |
     while read -r trs; do echo "== ${trs%.trs}.log"; tail -n 60 "${trs%.trs}.log"; done
@@ -54,6 +70,10 @@ readelf -d hull | grep -q NEEDED && echo "note: build/hull is dynamic (static ar
 clang_dynamic_build || status=$?
 make -s -j"$(nproc)" check >check.out 2>&1 || status=$?
 grep -E '^(PASS|FAIL|SKIP|ERROR|XPASS|XFAIL):' check.out || true
+# Before the leftovers check: these run containers too.
+hardening_leg sanitizers make -s check-sanitizers || status=$?
+hardening_leg fuzz-regression sh "$top/tests/fuzz/regress.sh" "$top/build/fuzz" || status=$?
+hardening_leg valgrind make -s check-valgrind || status=$?
 # Tests remove their containers' cgroups; the shared /hull-test parents
 # (and the test user, when this run made it) go here, once nothing runs.
 # Anything else new on the host is a test's leftover: a failure.

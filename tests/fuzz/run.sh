@@ -22,28 +22,12 @@ if [ ! -f Makefile ]; then
 fi
 make -s -j2 "tests/fuzz/fuzz_$TARGET"
 CORPUS=$BUILD/fuzz-corpus-$TARGET
-mkdir -p "$CORPUS"
 # libFuzzer adds what it finds to CORPUS: kept for the next run. UBSan
 # reports are findings too: stop on the first one like on a crash.
 export UBSAN_OPTIONS="halt_on_error=1:print_stacktrace=1${UBSAN_OPTIONS:+:$UBSAN_OPTIONS}"
-if [ "$TARGET" != config ] && [ "$TARGET" != seccomp ]; then
-  cp "$SRC/tests/fuzz/corpus-$TARGET"/* "$CORPUS"/
-  exec "./tests/fuzz/fuzz_$TARGET" -max_total_time="$SECS" -rss_limit_mb=1024 \
-    -max_len=8192 -print_final_stats=1 "$CORPUS"
-fi
-cp "$SRC"/tests/fuzz/corpus/* "$CORPUS"/ 2>/dev/null || true
-# a Docker-default-style profile (~300 rules): the seccomp compiler's seed
-cp "$SRC"/bench/parse-docker-default.json "$CORPUS"/ 2>/dev/null || true
-for d in "${HULL_SPEC_VECTORS:-$SRC/../shared/ref/runtime-spec/schema/test/config}" \
-         /work/shared/ref/runtime-spec/schema/test/config; do
-  if [ -d "$d" ]; then
-    for f in "$d"/good/*.json "$d"/bad/*.json; do cp "$f" "$CORPUS/$(basename "$(dirname "$f")")-$(basename "$f")"; done
-    break
-  fi
-done
-./hull spec --bundle "$CORPUS" 2>/dev/null && mv "$CORPUS/config.json" "$CORPUS/default.json" || true
-./hull spec --rootless --bundle "$CORPUS" 2>/dev/null && mv "$CORPUS/config.json" "$CORPUS/rootless.json" || true
+sh "$SRC/tests/fuzz/seeds.sh" "$TARGET" "$CORPUS" ./hull
+if [ "$TARGET" = config ] || [ "$TARGET" = seccomp ]; then MAXLEN=65536; else MAXLEN=8192; fi
 # detect_leaks is on by default with ASan; -rss_limit keeps a runaway input
 # from eating the shared machine.
 exec "./tests/fuzz/fuzz_$TARGET" -max_total_time="$SECS" -rss_limit_mb=1024 \
-  -max_len=65536 -print_final_stats=1 "$CORPUS"
+  -max_len="$MAXLEN" -print_final_stats=1 "$CORPUS"

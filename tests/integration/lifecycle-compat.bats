@@ -206,7 +206,9 @@ hook() {
 }
 
 @test "events: stats every --interval and an oom line, ending when the container stops" {
-  update_config "$B" '.process.args = ["sh", "-c", "sleep 0.5; x=$(head -c 200000000 /dev/zero | tr \"\\0\" a); sleep 600"]
+  # 3 s before the hog: events must be up first, also when hull runs
+  # under valgrind (make check-valgrind: ~1 s per command)
+  update_config "$B" '.process.args = ["sh", "-c", "sleep 3; x=$(head -c 200000000 /dev/zero | tr \"\\0\" a); sleep 600"]
     | .linux.resources += {"memory": {"limit": 33554432, "swap": 33554432}}'
   hull create --bundle "$B" ev1 </dev/null >/dev/null 2>&1
   hull start ev1
