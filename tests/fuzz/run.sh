@@ -20,7 +20,7 @@ if [ ! -f Makefile ]; then
   CC=clang CFLAGS="-g -O1 -fsanitize=fuzzer-no-link,address,undefined -fno-omit-frame-pointer" \
     "$SRC/configure" -q --enable-fuzzing --enable-sanitizers
 fi
-make -s -j2 "tests/fuzz/fuzz_$TARGET"
+make -s -j2 hull "tests/fuzz/fuzz_$TARGET"
 CORPUS=$BUILD/fuzz-corpus-$TARGET
 # libFuzzer adds what it finds to CORPUS: kept for the next run. UBSan
 # reports are findings too: stop on the first one like on a crash.
