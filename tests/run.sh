@@ -7,7 +7,9 @@
 # --disable-static-binary (DESIGN.md promises gcc and clang builds,
 # configure promises both links): everything is compiled, and the tests
 # where the link differs (libmnl against hull's own, NSS against
-# /etc/passwd) run against that dynamic hull.
+# /etc/passwd) run against that dynamic hull. Then the hardening legs
+# (README: Tests): the sanitizer suite, a fixed-seed fuzz regression of
+# every libFuzzer target, the valgrind subset.
 set -e
 cd "$(dirname "$0")/.."
 top=$(pwd)
