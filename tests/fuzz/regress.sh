@@ -10,7 +10,7 @@ set -eu
 SRC=$(cd "$(dirname "$0")/../.." && pwd)
 BUILD=${1:?usage: $0 BUILD_DIR [RUNS]}
 RUNS=${2:-50000}
-TARGETS="config seccomp state annotations cli"
+TARGETS="config seccomp state annotations cli dbus"
 mkdir -p "$BUILD"
 BUILD=$(cd "$BUILD" && pwd)
 cd "$BUILD"

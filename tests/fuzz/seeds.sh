@@ -3,8 +3,8 @@
 # built hull (for `hull spec`'s default configs). config and seccomp: the
 # runtime-spec schema vectors (good and bad), hull's default and rootless
 # configs, tests/fuzz/corpus and the Docker-default-style profile of
-# bench/ (~300 rules: the seccomp compiler's seed); state, annotations and
-# cli: tests/fuzz/corpus-TARGET.
+# bench/ (~300 rules: the seccomp compiler's seed); state, annotations,
+# cli and dbus: tests/fuzz/corpus-TARGET.
 # Usage: tests/fuzz/seeds.sh TARGET DIR HULL
 set -eu
 SRC=$(cd "$(dirname "$0")/../.." && pwd)
@@ -13,9 +13,9 @@ DIR=${2:?usage: $0 TARGET DIR HULL}
 HULL=${3:?usage: $0 TARGET DIR HULL}
 mkdir -p "$DIR"
 case $TARGET in
-  state|annotations|cli) cp "$SRC/tests/fuzz/corpus-$TARGET"/* "$DIR"/; exit 0 ;;
+  state|annotations|cli|dbus) cp "$SRC/tests/fuzz/corpus-$TARGET"/* "$DIR"/; exit 0 ;;
   config|seccomp) ;;
-  *) echo "$0: unknown target $TARGET (config seccomp state annotations cli)" >&2; exit 2 ;;
+  *) echo "$0: unknown target $TARGET (config seccomp state annotations cli dbus)" >&2; exit 2 ;;
 esac
 cp "$SRC"/tests/fuzz/corpus/* "$DIR"/
 cp "$SRC"/bench/parse-docker-default.json "$DIR"/

@@ -161,7 +161,7 @@ hook() {
   echo "$output" | jq -e '.linux.memoryPolicy.modes | index("MPOL_BIND") != null and index("MPOL_WEIGHTED_INTERLEAVE") != null'
   echo "$output" | jq -e '.linux.memoryPolicy.flags | length == 3'
   echo "$output" | jq -e '.linux.netDevices.enabled == true and .linux.intelRdt.enabled == false'
-  echo "$output" | jq -e '.linux.cgroup.systemd == false'
+  echo "$output" | jq -e '.linux.cgroup.systemd == true'
 }
 
 @test "100 containers created, started and deleted concurrently leave nothing behind" {
