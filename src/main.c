@@ -66,7 +66,7 @@ static const struct hull_opt *global_options(struct hull_global *g) {
       {"root", 0, HULL_OPT_STRING, &g->root, "DIR",
        "state directory (default: /run/hull, or $XDG_RUNTIME_DIR/hull when rootless)"},
       {"systemd-cgroup", 0, HULL_OPT_BOOL, &g->systemd_cgroup, NULL,
-       "cgroups through systemd: each container a transient scope (cgroupsPath slice:prefix:name; cgroup v2)"},
+       "cgroups through systemd: each container a transient scope (cgroupsPath slice:prefix:name)"},
       {"rootless", 0, HULL_OPT_STRING, &rootless_arg, "true|false|auto",
        "rootless mode (default: auto)"},
       {"cgroup-manager", 0, HULL_OPT_STRING, &g->cgroup_manager, "cgroupfs|systemd|disabled",

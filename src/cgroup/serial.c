@@ -1,6 +1,6 @@
 /* The cgroup handle as a string for state.json, and back. One record per
  * line: the mode, then for v1 "<created> <controllers> <path>" per
- * hierarchy, for v2 "<created> <path>" and, with the systemd driver,
+ * hierarchy, for v2 "<created> <path>"; with the systemd driver, last,
  * "sd <user 0|1> <unit>". Paths never hold a newline
  * (create refuses them). */
 #include "cgroup/internal.h"
@@ -30,13 +30,13 @@ char *hull_cgroup_serialize(const struct hull_cgroup *cg) {
   case HULL_CGROUP_V2: {
     _cleanup_free_ char *l = hull_xasprintf("v2\n%d %s\n", cg->v2_created ? 1 : 0, cg->v2_path);
     append(&s, &len, l);
-    if (cg->sd_unit) {
-      _cleanup_free_ char *u = hull_xasprintf("sd %d %s\n", cg->sd_user ? 1 : 0, cg->sd_unit);
-      append(&s, &len, u);
-    }
     break;
   }
   default: append(&s, &len, "disabled\n");
+  }
+  if (cg->sd_unit && cg->mode != HULL_CGROUP_DISABLED) {
+    _cleanup_free_ char *u = hull_xasprintf("sd %d %s\n", cg->sd_user ? 1 : 0, cg->sd_unit);
+    append(&s, &len, u);
   }
   return s;
 }
@@ -52,7 +52,7 @@ static int parse_flag(char *line, bool *flag, char **rest) {
 static int load_line(struct hull_cgroup *cg, char *line) {
   bool flag;
   char *rest;
-  if (cg->mode == HULL_CGROUP_V2 && hull_str_has_prefix(line, "sd ")) {
+  if (cg->mode != HULL_CGROUP_DISABLED && hull_str_has_prefix(line, "sd ")) {
     if (cg->sd_unit || parse_flag(line + 3, &flag, &rest) < 0 || strchr(rest, '/') ||
         strchr(rest, ' '))
       return -1;

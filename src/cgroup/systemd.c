@@ -3,7 +3,11 @@
  * with the shim's pid in it; its limits go both as unit properties (kept
  * across daemon-reload) and, like everything else, through cgroupfs in
  * the scope's directory by the v2 backend. Talks to systemd with hull's
- * own D-Bus client (dbus/). Only on cgroup v2. */
+ * own D-Bus client (dbus/). On cgroup v1 (legacy and hybrid hosts) the
+ * scope is the name=systemd cgroup (and those of the controllers systemd
+ * manages); hull makes the same path in every other hierarchy, the shim
+ * joins them all before it runs (as with cgroupfs on v1), and the v1 code
+ * writes the limits. */
 #include "cgroup/internal.h"
 #include "dbus/dbus.h"
 
@@ -180,17 +184,24 @@ static int stop_unit(struct hull_dbus *c, struct sd_jobs *w, const char *unit, s
   return r;
 }
 
-/* Where systemd put pid: the scope's directory, checked to be the unit's. */
+/* Where systemd put pid (the v2 cgroup, or on v1 the name=systemd one),
+ * checked to be the unit's; v2: the scope's directory; v1: the same path
+ * in every hierarchy, made where missing. */
 static int scope_path(struct hull_cgroup *cg, pid_t pid, struct hull_err **err) {
   _cleanup_free_ char *f = hull_xasprintf("/proc/%d/cgroup", (int)pid);
   _cleanup_free_ char *pc = hull_read_file(f, NULL, err);
   if (pc == NULL) return -1;
-  _cleanup_free_ char *p = hull_cg_proc_path(pc, NULL);
+  bool v1 = cg->mode == HULL_CGROUP_V1;
+  _cleanup_free_ char *p = hull_cg_proc_path(pc, v1 ? "name=systemd" : NULL);
   if (!hull_cg_sd_proc_unit_ok(p, cg->sd_unit))
     return hull_err_set(err, EIO, "systemd scope %s: the container's init (pid %d) is in cgroup \"%s\", not in it",
                         cg->sd_unit, (int)pid, p ? p : "?");
-  cg->v2_path = hull_xasprintf("%s%s", HULL_CG_ROOT, p);
-  return 0;
+  if (!v1) {
+    cg->v2_path = hull_xasprintf("%s%s", HULL_CG_ROOT, p);
+    return 0;
+  }
+  _cleanup_free_ char *mountinfo = hull_read_file("/proc/self/mountinfo", NULL, err);
+  return mountinfo ? hull_cg_v1_create(cg, p, mountinfo, err) : -1;
 }
 
 static int start_scope(struct hull_dbus *c, struct sd_jobs *w, const char *slice, const char *unit,
@@ -230,13 +241,7 @@ int hull_cg_sd_create(struct hull_cgroup *cg, const char *cgroups_path, const ch
   if (c == NULL) return -1;
   struct sd_jobs w = {0};
   int r = -1;
-  enum hull_cgroup_mode mode;
-  if (hull_cgroup_detect(&mode, err) < 0) goto out;
-  if (mode != HULL_CGROUP_V2) {
-    hull_err_set(err, ENOTSUP, "--systemd-cgroup: supported on cgroup v2 only (this host has cgroup "
-                               "v1 hierarchies; use --cgroup-manager cgroupfs)");
-    goto out;
-  }
+  if (hull_cgroup_detect(&cg->mode, err) < 0) goto out;
   if (subscribe(c, &w, err) < 0) goto out;
   if (start_scope(c, &w, slice, cg->sd_unit, id, pid, res, err) < 0) {
     /* A timed-out or failed start may have left the unit: remove it,
@@ -285,5 +290,7 @@ int hull_cg_sd_destroy(struct hull_cgroup *cg, struct hull_err **err) {
   if (r == 0) r = stop_unit(c, &w, cg->sd_unit, err);
   jobs_free(&w);
   hull_dbus_close(c);
+  /* v1: the directories hull made in the hierarchies systemd left alone. */
+  if (r == 0 && cg->mode == HULL_CGROUP_V1) r = hull_cg_v1_destroy(cg, err);
   return r;
 }

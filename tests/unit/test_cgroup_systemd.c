@@ -197,6 +197,16 @@ static void test_state_roundtrip(void **state) {
   hull_err_free(&err);
   assert_null(hull_cgroup_load("v1\nsd 0 a.scope\n", &err));
   hull_err_free(&err);
+  const char *v1 = "v1\n0 name=systemd /sys/fs/cgroup/systemd/system.slice/a.scope\n"
+                   "1 cpuset /sys/fs/cgroup/cpuset/system.slice/a.scope\nsd 0 a.scope\n";
+  cg = hull_cgroup_load(v1, &err);
+  assert_non_null(cg);
+  assert_int_equal(cg->n_v1, 2);
+  assert_string_equal(cg->sd_unit, "a.scope");
+  s = hull_cgroup_serialize(cg);
+  assert_string_equal(s, v1);
+  free(s);
+  hull_cgroup_free(cg);
   assert_false(hull_cgroup_before_clone("systemd"));
   assert_true(hull_cgroup_is_systemd("systemd"));
 }

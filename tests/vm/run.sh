@@ -54,14 +54,21 @@ qemu=$(command -v "${HULL_VM_QEMU:-qemu-system-x86_64}") ||
 mkdir -p "$cache"
 # The systemd leg boots systemd as PID 1 (its files in a second image);
 # its run has its own directory, so both suites can run at once (make -j).
+# The systemd-v1 leg: the same with systemd's hybrid cgroup v1 layout.
 extra=""
 append=""
+cgroups="systemd.unified_cgroup_hierarchy=1 cgroup_no_v1=all"
 run=$build/tests/vm/last-run
 case " $files " in
 *" tests/vm/systemd/"*)
   extra=$cache/systemd.cpio
   append="hullvm.init=systemd"
   run=$build/tests/vm/last-run-systemd ;;
+*" tests/vm/systemd-v1/"*)
+  extra=$cache/systemd.cpio
+  append="hullvm.init=systemd"
+  cgroups="systemd.unified_cgroup_hierarchy=0"
+  run=$build/tests/vm/last-run-systemd-v1 ;;
 esac
 rm -rf "$run"
 mkdir -p "$run"
@@ -91,7 +98,7 @@ timeout -k 10 "${HULL_VM_TIMEOUT:-900}" "$qemu" \
   -nodefaults -no-user-config -display none -no-reboot \
   -accel "${HULL_VM_ACCEL:-tcg}" -cpu "${HULL_VM_CPU:-max}" -smp "${HULL_VM_JOBS:-2}" -m "${HULL_VM_MEM:-2048}" \
   -kernel "$cache/kernel/vmlinux" -initrd "$run/initrd.cpio" \
-  -append "console=ttyS0 quiet loglevel=3 reboot=t panic=-1 random.trust_cpu=on systemd.unified_cgroup_hierarchy=1 cgroup_no_v1=all hullvm.jobs=${HULL_VM_JOBS:-2} $append ${HULL_VM_APPEND:-}" \
+  -append "console=ttyS0 quiet loglevel=3 reboot=t panic=-1 random.trust_cpu=on $cgroups hullvm.jobs=${HULL_VM_JOBS:-2} $append ${HULL_VM_APPEND:-}" \
   -serial "file:$run/console.log" -serial "file:$run/results.log" \
   >"$run/qemu.log" 2>&1
 qrc=$?
