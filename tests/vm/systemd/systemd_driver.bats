@@ -171,6 +171,20 @@ gone() {
   gone "$UNIT" "$SCOPE"
 }
 
+@test "systemd: hull killed mid-create leaves what delete --force removes, scope included" {
+  update_config "$B" '.hooks.createRuntime = [{"path": "/bin/sleep", "args": ["sleep", "3"]}]'
+  # exec: $! is hull itself, not a subshell around it
+  (exec "$HULL" --root "$HULL_TEST_ROOT" --systemd-cgroup create --bundle "$B" "$ID") &
+  hpid=$!
+  for _ in $(seq 100); do [ "$(prop "$UNIT" ActiveState)" = active ] && break; sleep 0.1; done
+  [ "$(prop "$UNIT" ActiveState)" = active ]
+  kill -9 "$hpid"
+  wait "$hpid" || true
+  sdhull delete --force "$ID"
+  gone "$UNIT" "$SCOPE"
+  [ -z "$(hull list -q)" ]
+}
+
 @test "systemd: features report systemd support" {
   hull features | jq -e '.linux.cgroup.systemd == true'
 }
