@@ -282,8 +282,9 @@ static int skip_array(struct hull_dbus_rd *r, const char *sig, size_t *i, int de
   size_t elem = *i + 1;
   if (align(r, align_of(sig[elem]), err) < 0) return -1;
   if (n > r->len - r->pos) return short_read(r, n, "array", err);
-  size_t end = r->pos + n, after = elem;
-  if (!sig_type(sig, &after, depth + 1))
+  /* The whole array type ("a{sv}" too: its entries are no type alone). */
+  size_t end = r->pos + n, after = *i;
+  if (!sig_type(sig, &after, depth))
     return hull_err_set(err, EBADMSG, "D-Bus message: bad array element type in \"%s\"", sig);
   /* Elements read with a reader bounded by the array's end. */
   struct hull_dbus_rd sub = {r->p, end, r->pos};

@@ -318,6 +318,40 @@ static void test_bad_values(void **state) {
   hull_dbus_buf_free(&deep);
 }
 
+/* A PropertiesChanged body (sa{sv}as), as systemd broadcasts them. */
+static void test_dict_array(void **state) {
+  (void)state;
+  struct hull_dbus_buf b = {0};
+  hull_dbus_put_str(&b, "org.freedesktop.systemd1.Unit");
+  size_t a = hull_dbus_array_begin(&b, 8);
+  hull_dbus_put_align(&b, 8);
+  hull_dbus_put_str(&b, "ActiveState");
+  hull_dbus_put_sig(&b, "s");
+  hull_dbus_put_str(&b, "active");
+  hull_dbus_put_align(&b, 8);
+  hull_dbus_put_str(&b, "NRestarts");
+  hull_dbus_put_sig(&b, "u");
+  hull_dbus_put_u32(&b, 3);
+  hull_dbus_array_end(&b, a, 8);
+  size_t s = hull_dbus_array_begin(&b, 4);
+  hull_dbus_put_str(&b, "Job");
+  hull_dbus_array_end(&b, s, 4);
+  struct hull_err *err = NULL;
+  struct hull_dbus_rd r = {b.p, b.len, 0};
+  size_t i = 0;
+  while ("sa{sv}as"[i])
+    assert_int_equal(hull_dbus_skip(&r, "sa{sv}as", &i, 0, &err), 0);
+  assert_int_equal(r.pos, b.len);
+  /* An entry cut short by the array's length is refused. */
+  b.p[a] = (uint8_t)(b.p[a] - 4);
+  r = (struct hull_dbus_rd){b.p, b.len, 0};
+  i = 0;
+  assert_int_equal(hull_dbus_skip(&r, "sa{sv}as", &i, 0, &err), 0);
+  assert_int_equal(hull_dbus_skip(&r, "sa{sv}as", &i, 0, &err), -1);
+  hull_err_free(&err);
+  hull_dbus_buf_free(&b);
+}
+
 static void test_frame_len(void **state) {
   (void)state;
   struct hull_err *err = NULL;
@@ -527,6 +561,7 @@ int main(void) {
       cmocka_unit_test(test_unknown_field_skipped),
       cmocka_unit_test(test_truncation_and_corruption),
       cmocka_unit_test(test_bad_values),
+      cmocka_unit_test(test_dict_array),
       cmocka_unit_test(test_frame_len),
       cmocka_unit_test(test_signatures),
       cmocka_unit_test(test_auth_and_address),
