@@ -4,8 +4,8 @@
 # tests and the integration files below run against that build with leak
 # detection on. Every sanitizer report goes to a file in BUILD/sanitizer-logs
 # (the tests' own output stays clean); any report fails the run and is
-# printed. 475 tests in 2-3 minutes on a shared 2-core host; tests/run.sh
-# runs it as its `sanitizers` leg.
+# printed. 475 tests in 2-5 minutes on a shared 2-core host; not in CI
+# (README: Developer checks says why).
 # Usage: tests/sanitizers.sh BUILD_DIR [TESTS...]   (as root)
 set -eu
 SRC=$(cd "$(dirname "$0")/.." && pwd)
