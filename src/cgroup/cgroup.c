@@ -112,8 +112,6 @@ static struct hull_cgroup *systemd_create(const char *cgroups_path, const char *
                                          struct hull_err **err) {
   if (pid <= 0)
     return hull_err_set(err, EINVAL, "--systemd-cgroup: the scope needs the container's process"), NULL;
-  if (cgroups_path && strchr(cgroups_path, '\n'))
-    return hull_err_set(err, EINVAL, "linux.cgroupsPath: newline not allowed"), NULL;
   struct hull_cgroup *cg = new_handle(HULL_CGROUP_V2);
   cg->rootless = rootless;
   if (hull_cg_sd_create(cg, cgroups_path, id, rootless, pid, res, err) < 0) {
@@ -128,13 +126,15 @@ struct hull_cgroup *hull_cgroup_create(const char *manager, const char *cgroups_
                                        const struct hull_resources *res,
                                        struct hull_err **err) {
   if (manager && strcmp(manager, "disabled") == 0) return disabled_handle(res, "disabled");
-  if (hull_cgroup_is_systemd(manager)) return systemd_create(cgroups_path, id, rootless, pid, res, err);
-  if (manager && *manager && strcmp(manager, "cgroupfs") != 0)
+  bool systemd = hull_cgroup_is_systemd(manager);
+  if (!systemd && manager && *manager && strcmp(manager, "cgroupfs") != 0)
     return hull_err_set(err, ENOTSUP, "cgroup manager \"%s\" is not supported (use cgroupfs, systemd or disabled)",
                         manager), NULL;
+  /* One check for both drivers: state.json keeps paths one per line. */
   bool given = cgroups_path && *cgroups_path;
   if (given && strchr(cgroups_path, '\n'))
     return hull_err_set(err, EINVAL, "linux.cgroupsPath: newline not allowed"), NULL;
+  if (systemd) return systemd_create(cgroups_path, id, rootless, pid, res, err);
   /* runc (cgroupfs driver) with no cgroupsPath: the container id, relative
    * to the runtime's own cgroup. */
   _cleanup_free_ char *cleaned = hull_cg_clean_path(given ? cgroups_path : id);
