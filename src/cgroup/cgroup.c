@@ -332,6 +332,24 @@ int hull_cgroup_destroy(struct hull_cgroup *cg, struct hull_err **err) {
   }
 }
 
+static bool rmdir_gone(const char *path) { return rmdir(path) == 0 || errno == ENOENT; }
+
+int hull_cgroup_remove_if_empty(struct hull_cgroup *cg) {
+  /* systemd stops the unit (and kills) itself; a directory hull did not
+   * make is not removed, so its processes must still be killed. */
+  if (cg->sd_unit) return -1;
+  bool gone = true;
+  switch (cg->mode) {
+  case HULL_CGROUP_V1:
+    for (size_t i = 0; i < cg->n_v1; i++)
+      if (!cg->v1[i].created || !rmdir_gone(cg->v1[i].path)) gone = false;
+    break;
+  case HULL_CGROUP_V2: gone = cg->v2_created && rmdir_gone(cg->v2_path); break;
+  default: gone = false; break;
+  }
+  return gone ? 0 : -1;
+}
+
 void hull_cg_free_fields(struct hull_cgroup *cg) {
   for (size_t i = 0; i < cg->n_v1; i++) {
     free(cg->v1[i].controllers);

@@ -92,6 +92,11 @@ int hull_cgroup_stats(struct hull_cgroup *cg, yajl_gen g, struct hull_err **err)
 int hull_cgroup_oom_count(struct hull_cgroup *cg, uint64_t *count, struct hull_err **err);
 /* Removes the cgroup (retrying, bounded, while the kernel reports busy). */
 int hull_cgroup_destroy(struct hull_cgroup *cg, struct hull_err **err);
+/* One rmdir of each directory, no walk, no retry: 0 when hull made them all
+ * and all are gone (the cgroup was empty: nothing of the container is left
+ * in it); -1 when one is busy or not hull's, or the driver is systemd's
+ * (then kill, then hull_cgroup_destroy). */
+int hull_cgroup_remove_if_empty(struct hull_cgroup *cg);
 void hull_cgroup_free(struct hull_cgroup *cg);
 
 #endif

@@ -76,10 +76,14 @@ static void sleep_ms(long ms) {
 }
 
 /* SIGKILL to every process of the container, then wait (bounded) until
- * the init is gone so the cgroup can be removed. */
+ * the init is gone so the cgroup can be removed. cg NULL: the cgroup is
+ * gone already (it was empty), only an init that never joined it (a
+ * create that failed early) may be left. */
 static void kill_everything(const struct hull_state *st, struct hull_cgroup *cg) {
   if (cg) hull_cgroup_kill_all(cg, SIGKILL, NULL);
-  if (st->pid > 0 && hull_pid_alive(st->pid, st->start_time)) hull_state_signal(st, SIGKILL, NULL);
+  /* A pid with another start time is not ours: once dead, never alive again. */
+  if (st->pid <= 0 || !hull_pid_alive(st->pid, st->start_time)) return;
+  hull_state_signal(st, SIGKILL, NULL);
   for (int i = 0; i < 1000 && hull_pid_alive(st->pid, st->start_time); i++) sleep_ms(10);
 }
 
@@ -94,6 +98,14 @@ int hull_container_teardown(struct hull_container *c, const struct hull_spec *sp
   struct hull_state *st = c->state;
   struct hull_err *first = NULL, *e = NULL;
   struct hull_cgroup *cg = st ? hull_state_cgroup(st, NULL) : NULL;
+  /* Mostly (run, delete of a stopped container) the cgroup is empty: one
+   * rmdir each, and no listing of its processes to kill (cgroup.procs and
+   * a directory walk, /proc/<pid>/stat twice) on the way out of `run`.
+   * Only a busy cgroup takes kill, wait and the retrying removal. */
+  if (cg && hull_cgroup_remove_if_empty(cg) == 0) {
+    hull_cgroup_free(cg);
+    cg = NULL;
+  }
   if (st) kill_everything(st, cg);
   if (st && st->net_setup && spec) {
     struct hull_net_ctx nctx = {.id = c->id, .state_root = c->root, .state_dir = c->dir,
