@@ -60,9 +60,18 @@ static int lock_dir(struct hull_container *c, struct hull_err **err) {
 struct hull_container *hull_container_new(const char *root, const char *id,
                                           struct hull_err **err) {
   if (check_id(id, err) < 0) return NULL;
-  if (hull_mkdir_p(root, 0700, err) < 0) return NULL;
   struct hull_container *c = container_alloc(root, id);
-  if (mkdir(c->dir, 0700) < 0) {
+  /* The root exists but for the first container: its parents are made
+   * only then, not walked with an EEXIST mkdir each on every create. */
+  int r = mkdir(c->dir, 0700);
+  if (r < 0 && errno == ENOENT) {
+    if (hull_mkdir_p(root, 0700, err) < 0) {
+      hull_container_close(c);
+      return NULL;
+    }
+    r = mkdir(c->dir, 0700);
+  }
+  if (r < 0) {
     if (errno == EEXIST) hull_err_set(err, 0, "container \"%s\" already exists", id);
     else hull_err_sys(err, "mkdir %s", c->dir);
     hull_container_close(c);
