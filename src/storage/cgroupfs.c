@@ -80,7 +80,9 @@ static int mount_v1_layout(int rootfd, const struct hull_spec *spec, const struc
     if (c2 == NULL) continue;
     *c2 = '\0';
     const char *ctrls = c1 + 1, *path = c2 + 1;
-    if (*ctrls == '\0' && strcmp(line, "0") == 0) {
+    /* "0::/...": the v2 part, only where the host has a cgroup2 at
+     * unified/ (the id is line up to c1; line itself runs to c2). */
+    if (*ctrls == '\0' && c1 - line == 1 && line[0] == '0') {
       struct statfs sfs;
       if (statfs("/sys/fs/cgroup/unified", &sfs) < 0 || sfs.f_type != CGROUP2_SUPER_MAGIC)
         continue; /* no v2 part on this host */

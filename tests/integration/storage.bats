@@ -293,6 +293,27 @@ MOUNTS='awk "{for(i=1;i<=NF;i++) if(\$i==\"-\") print \$5, \$(i+1), \$6}" /proc/
   fi
 }
 
+@test "cgroup mount with a cgroup namespace: no unified/ where the host has no cgroup2 there" {
+  [ "$(stat -f -c %T /sys/fs/cgroup)" != "cgroup2fs" ] || skip "a pure cgroup v2 host"
+  [ "$(stat -f -c %T /sys/fs/cgroup/unified 2>/dev/null)" = "cgroup2fs" ] || skip "no cgroup2 at unified/ to cover"
+  run drive --defaults --cgroupns "$R" --mount /sys/fs/cgroup --type cgroup --source cgroup \
+    --options nosuid,noexec,nodev,relatime,ro -- sh -c "$MOUNTS | grep /sys/fs/cgroup"
+  [ "$status" -eq 0 ]
+  [[ "$output" == *"/sys/fs/cgroup/unified cgroup2 ro"* ]]
+  # unified/ covered by an empty tmpfs (as bench/run.sh does): a v1 host
+  cat >"$BATS_TEST_TMPDIR/v1.sh" <<EOS
+#!/bin/sh
+mount -t tmpfs cover /sys/fs/cgroup/unified && exec "$DRIVER" "\$@"
+EOS
+  chmod +x "$BATS_TEST_TMPDIR/v1.sh"
+  run unshare -m --propagation private "$BATS_TEST_TMPDIR/v1.sh" --defaults --cgroupns "$R" \
+    --mount /sys/fs/cgroup --type cgroup --source cgroup --options nosuid,noexec,nodev,relatime,ro -- \
+    sh -c "$MOUNTS | grep /sys/fs/cgroup"
+  [ "$status" -eq 0 ]
+  [[ "$output" == *"/sys/fs/cgroup/memory cgroup ro"* ]]
+  [[ "$output" != *"unified"* ]]
+}
+
 @test "cgroup mount on a cgroup v2 host (simulated in a private mount namespace)" {
   [ "$(stat -f -c %T /sys/fs/cgroup/unified 2>/dev/null)" = "cgroup2fs" ] || skip "no cgroup2 mount to simulate a v2 host with"
   cat >"$BATS_TEST_TMPDIR/v2.sh" <<EOS
