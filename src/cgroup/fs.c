@@ -6,7 +6,6 @@
 #include <fcntl.h>
 #include <string.h>
 #include <sys/stat.h>
-#include <time.h>
 
 int hull_cg_write(const char *dir, const char *name, const char *s, struct hull_err **err) {
   _cleanup_free_ char *p = hull_xasprintf("%s/%s", dir, name);
@@ -62,8 +61,7 @@ int hull_cg_rmdir(const char *path, struct hull_err **err) {
   for (int attempt = 0;; attempt++) {
     if (rmdir(path) == 0 || errno == ENOENT) return 0;
     if (errno != EBUSY || attempt >= 7) return hull_err_sys(err, "rmdir %s", path);
-    struct timespec ts = {0, delay_ms * 1000000L};
-    nanosleep(&ts, NULL);
+    hull_sleep_ms(delay_ms);
     if (delay_ms < 320) delay_ms *= 2;
   }
 }

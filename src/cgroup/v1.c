@@ -7,7 +7,6 @@
 #include <fcntl.h>
 #include <string.h>
 #include <sys/stat.h>
-#include <time.h>
 
 const char *hull_cg_v1_dir(const struct hull_cgroup *cg, const char *controller) {
   for (size_t i = 0; i < cg->n_v1; i++)
@@ -160,11 +159,6 @@ int hull_cg_v1_tasks_open(struct hull_cgroup *cg, const char *sub, struct hull_c
   return 0;
 }
 
-static int sleep_ms(long ms) {
-  struct timespec ts = {ms / 1000, (ms % 1000) * 1000000L};
-  return nanosleep(&ts, NULL);
-}
-
 int hull_cg_v1_freeze(struct hull_cgroup *cg, bool freeze, struct hull_err **err) {
   const char *dir = hull_cg_v1_dir(cg, "freezer");
   if (dir == NULL) return hull_err_set(err, ENOTSUP, "no freezer cgroup hierarchy on this host");
@@ -176,7 +170,7 @@ int hull_cg_v1_freeze(struct hull_cgroup *cg, bool freeze, struct hull_err **err
     _cleanup_free_ char *state = hull_cg_read(dir, "freezer.state", err);
     if (state == NULL) return -1;
     if (strcmp(state, want) == 0) return 0;
-    sleep_ms(2);
+    hull_sleep_ms(2);
   }
   if (freeze) hull_cg_write(dir, "freezer.state", "THAWED", NULL);
   return hull_err_set(err, ETIMEDOUT, "%s/freezer.state: did not reach %s", dir, want);

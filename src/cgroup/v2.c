@@ -8,7 +8,6 @@
 #include <poll.h>
 #include <string.h>
 #include <sys/stat.h>
-#include <time.h>
 
 /* Enables in dir's subtree_control every controller dir offers, so the
  * child below gets them. All at once first; one by one when the kernel
@@ -99,12 +98,6 @@ static int events_frozen(int fd, uint64_t *frozen) {
   return hull_cg_keyed_in(buf, "frozen", frozen);
 }
 
-static int64_t now_ms(void) {
-  struct timespec ts;
-  clock_gettime(CLOCK_MONOTONIC, &ts);
-  return (int64_t)ts.tv_sec * 1000 + ts.tv_nsec / 1000000;
-}
-
 int hull_cg_v2_freeze(struct hull_cgroup *cg, bool freeze, struct hull_err **err) {
   if (!hull_cg_exists(cg->v2_path, "cgroup.freeze"))
     return hull_err_set(err, ENOTSUP, "%s/cgroup.freeze missing (kernel older than 5.2)", cg->v2_path);
@@ -113,15 +106,15 @@ int hull_cg_v2_freeze(struct hull_cgroup *cg, bool freeze, struct hull_err **err
   if (fd < 0) return hull_err_sys(err, "open %s", ev);
   if (hull_cg_write(cg->v2_path, "cgroup.freeze", freeze ? "1" : "0", err) < 0) return -1;
   /* Wait, bounded (5 s), until "frozen" says what we asked for. */
-  int64_t deadline = now_ms() + 5000;
+  int64_t deadline = hull_now_ms() + 5000;
   for (;;) {
     uint64_t frozen = 2;
     if (events_frozen(fd, &frozen) < 0) return hull_err_set(err, EIO, "%s: no \"frozen\" key", ev);
     if (frozen == (freeze ? 1u : 0u)) return 0;
-    int64_t left = deadline - now_ms();
-    if (left <= 0) break;
+    int left = hull_ms_until(deadline);
+    if (left == 0) break;
     struct pollfd p = {fd, POLLPRI, 0};
-    poll(&p, 1, left < 50 ? (int)left : 50);
+    poll(&p, 1, left < 50 ? left : 50);
   }
   if (freeze) hull_cg_write(cg->v2_path, "cgroup.freeze", "0", NULL);
   return hull_err_set(err, ETIMEDOUT, "%s: cgroup did not become %s", ev, freeze ? "frozen" : "thawed");

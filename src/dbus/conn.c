@@ -6,8 +6,6 @@
 #include <poll.h>
 #include <string.h>
 #include <sys/socket.h>
-#include <sys/un.h>
-#include <time.h>
 
 struct hull_dbus {
   int fd;
@@ -19,12 +17,6 @@ struct hull_dbus {
   hull_dbus_signal_fn on_signal;
   void *data;
 };
-
-static int64_t now_ms(void) {
-  struct timespec ts;
-  clock_gettime(CLOCK_MONOTONIC, &ts);
-  return (int64_t)ts.tv_sec * 1000 + ts.tv_nsec / 1000000;
-}
 
 static int send_all(struct hull_dbus *c, const void *p, size_t n, struct hull_err **err) {
   const uint8_t *b = p;
@@ -41,10 +33,10 @@ static int send_all(struct hull_dbus *c, const void *p, size_t n, struct hull_er
 /* Waits until fd is readable or the deadline passes. */
 static int wait_readable(struct hull_dbus *c, int64_t deadline, struct hull_err **err) {
   for (;;) {
-    int64_t left = deadline - now_ms();
-    if (left <= 0) return hull_err_set(err, ETIMEDOUT, "D-Bus %s: no answer in time", c->path);
+    int left = hull_ms_until(deadline);
+    if (left == 0) return hull_err_set(err, ETIMEDOUT, "D-Bus %s: no answer in time", c->path);
     struct pollfd p = {c->fd, POLLIN, 0};
-    int r = poll(&p, 1, (int)left);
+    int r = poll(&p, 1, left);
     if (r < 0 && errno == EINTR) continue;
     if (r < 0) return hull_err_sys(err, "D-Bus %s: poll", c->path);
     if (r > 0) return 0;
@@ -91,7 +83,7 @@ static void dispatch(struct hull_dbus *c, const struct hull_dbus_msg *m) {
 /* The server's line after AUTH, read a byte at a time (nothing else may
  * follow before BEGIN). */
 static int read_line(struct hull_dbus *c, char *line, size_t size, struct hull_err **err) {
-  int64_t deadline = now_ms() + 5000;
+  int64_t deadline = hull_now_ms() + 5000;
   size_t n = 0;
   while (n + 1 < size) {
     if (wait_readable(c, deadline, err) < 0) return -1;
@@ -128,24 +120,12 @@ static int authenticate(struct hull_dbus *c, uid_t uid, struct hull_err **err) {
 }
 
 struct hull_dbus *hull_dbus_open(const char *path, bool bus, uid_t uid, struct hull_err **err) {
-  struct sockaddr_un sa = {.sun_family = AF_UNIX};
-  if (strlen(path) >= sizeof(sa.sun_path))
-    return hull_err_set(err, ENAMETOOLONG, "D-Bus socket %s", path), NULL;
-  strcpy(sa.sun_path, path);
+  int fd = hull_unix_connect(path, "D-Bus", err);
+  if (fd < 0) return NULL;
   struct hull_dbus *c = hull_xcalloc(1, sizeof(*c));
+  c->fd = fd;
   c->path = hull_xstrdup(path);
   c->bus = bus;
-  c->fd = socket(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0);
-  if (c->fd < 0) {
-    hull_err_sys(err, "D-Bus: socket");
-    hull_dbus_close(c);
-    return NULL;
-  }
-  if (connect(c->fd, (struct sockaddr *)&sa, sizeof(sa)) < 0) {
-    hull_err_sys(err, "connect to %s", path);
-    hull_dbus_close(c);
-    return NULL;
-  }
   if (authenticate(c, uid, err) < 0) {
     hull_dbus_close(c);
     return NULL;
@@ -185,7 +165,7 @@ int hull_dbus_call(struct hull_dbus *c, const struct hull_dbus_call *call,
   int r = send_all(c, out.p, out.len, err);
   hull_dbus_buf_free(&out);
   if (r < 0) return -1;
-  int64_t deadline = now_ms() + timeout_ms;
+  int64_t deadline = hull_now_ms() + timeout_ms;
   for (;;) {
     struct hull_dbus_msg m;
     if (read_msg(c, deadline, &m, err) < 0) {
@@ -213,7 +193,7 @@ int hull_dbus_call(struct hull_dbus *c, const struct hull_dbus_call *call,
 
 int hull_dbus_wait(struct hull_dbus *c, bool (*done)(void *data), void *data, int timeout_ms,
                    struct hull_err **err) {
-  int64_t deadline = now_ms() + timeout_ms;
+  int64_t deadline = hull_now_ms() + timeout_ms;
   while (!done(data)) {
     struct hull_dbus_msg m;
     int r = read_msg(c, deadline, &m, err);

@@ -10,20 +10,7 @@
 #include <sys/ioctl.h>
 #include <sys/socket.h>
 #include <sys/syscall.h>
-#include <sys/un.h>
 #include <termios.h>
-
-int hull_unix_connect(const char *socket_path, const char *flag, struct hull_err **err) {
-  struct sockaddr_un addr = {.sun_family = AF_UNIX};
-  if (strlen(socket_path) >= sizeof(addr.sun_path))
-    return hull_err_set(err, 0, "%s %s: path too long", flag, socket_path);
-  strcpy(addr.sun_path, socket_path);
-  _cleanup_close_ int fd = socket(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0);
-  if (fd < 0) return hull_err_sys(err, "%s: socket", flag);
-  if (connect(fd, (struct sockaddr *)&addr, sizeof(addr)) < 0)
-    return hull_err_sys(err, "%s: connect %s", flag, socket_path);
-  return hull_steal_fd(&fd);
-}
 
 int hull_fd_send(int sock, const char *flag, const char *name, int fd, struct hull_err **err) {
   /* The name rides along as the data, as runc sends it (a file's name). */

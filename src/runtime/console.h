@@ -7,8 +7,6 @@
 #include <termios.h>
 
 int hull_console_send(const char *socket_path, int master, struct hull_err **err);
-/* A connected AF_UNIX stream socket (CLOEXEC); errors name flag and path. */
-int hull_unix_connect(const char *socket_path, const char *flag, struct hull_err **err);
 /* One fd over SCM_RIGHTS with name as the message data. */
 int hull_fd_send(int sock, const char *flag, const char *name, int fd, struct hull_err **err);
 /* --pidfd-socket (runc 1.2): a pidfd of pid over the connected socket. */

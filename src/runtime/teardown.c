@@ -9,7 +9,6 @@
 #include <signal.h>
 #include <string.h>
 #include <sys/syscall.h>
-#include <time.h>
 
 struct hull_spec *hull_container_spec(const struct hull_container *c, struct hull_err **err) {
   _cleanup_free_ char *path = hull_xasprintf("%s/config.json", c->dir);
@@ -70,11 +69,6 @@ char *hull_hook_state(const struct hull_state *st, enum hull_status status) {
   return json ? json : hull_xstrdup("{}");
 }
 
-static void sleep_ms(long ms) {
-  struct timespec ts = {.tv_sec = ms / 1000, .tv_nsec = (ms % 1000) * 1000000L};
-  nanosleep(&ts, NULL);
-}
-
 /* SIGKILL to every process of the container, then wait (bounded) until
  * the init is gone so the cgroup can be removed. cg NULL: the cgroup is
  * gone already (it was empty), only an init that never joined it (a
@@ -84,7 +78,7 @@ static void kill_everything(const struct hull_state *st, struct hull_cgroup *cg)
   /* A pid with another start time is not ours: once dead, never alive again. */
   if (st->pid <= 0 || !hull_pid_alive(st->pid, st->start_time)) return;
   hull_state_signal(st, SIGKILL, NULL);
-  for (int i = 0; i < 1000 && hull_pid_alive(st->pid, st->start_time); i++) sleep_ms(10);
+  for (int i = 0; i < 1000 && hull_pid_alive(st->pid, st->start_time); i++) hull_sleep_ms(10);
 }
 
 static void keep_first(struct hull_err **first, struct hull_err **e) {

@@ -7,7 +7,6 @@
 #include <string.h>
 #include <sys/socket.h>
 #include <sys/syscall.h>
-#include <sys/un.h>
 #include <yajl/yajl_tree.h>
 
 int hull_seccomp_load(const struct hull_seccomp_filter *f, int *notify_fd, struct hull_err **err) {
@@ -67,15 +66,7 @@ char *hull_seccomp_process_state_json(pid_t pid, const char *metadata, const cha
 }
 
 int hull_seccomp_listener_connect(const char *path, struct hull_err **err) {
-  struct sockaddr_un addr = {.sun_family = AF_UNIX};
-  if (strlen(path) >= sizeof(addr.sun_path))
-    return hull_err_set(err, 0, "linux.seccomp.listenerPath \"%s\": path too long for a socket", path);
-  strcpy(addr.sun_path, path);
-  _cleanup_close_ int fd = socket(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0);
-  if (fd < 0) return hull_err_sys(err, "linux.seccomp.listenerPath: socket");
-  if (connect(fd, (struct sockaddr *)&addr, sizeof(addr)) < 0)
-    return hull_err_sys(err, "linux.seccomp.listenerPath: connect %s", path);
-  return hull_steal_fd(&fd);
+  return hull_unix_connect(path, "linux.seccomp.listenerPath", err);
 }
 
 int hull_seccomp_send_listener(const char *listener_path, int notify_fd, const char *state_json,

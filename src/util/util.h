@@ -71,6 +71,20 @@ ssize_t hull_send_with_fd(int sock, const void *data, size_t len, int fd);
 #define HULL_MAX_PASS_FDS 32
 ssize_t hull_send_with_fds(int sock, const void *data, size_t len, const int *fds, size_t n);
 
+/* A connected AF_UNIX stream socket to path (close-on-exec; connect
+ * retried on EINTR). Errors start with what (a flag, a config field,
+ * "D-Bus") and name the path: "--console-socket: connect /x: ...". */
+int hull_unix_connect(const char *path, const char *what, struct hull_err **err);
+
+/* ---- time -------------------------------------------------------------- */
+/* CLOCK_MONOTONIC in milliseconds: for deadlines, never for dates. */
+int64_t hull_now_ms(void);
+/* Milliseconds left until deadline (a hull_now_ms() value), 0 once it has
+ * passed, at most INT_MAX: a poll(2) timeout. */
+int hull_ms_until(int64_t deadline);
+/* Sleeps ms milliseconds, the whole of them even across signals. */
+void hull_sleep_ms(long ms);
+
 /* ---- logging ----------------------------------------------------------- */
 enum hull_log_level { HULL_LOG_ERROR, HULL_LOG_WARN, HULL_LOG_INFO, HULL_LOG_DEBUG };
 enum hull_log_format { HULL_LOG_TEXT, HULL_LOG_JSON };

@@ -5,7 +5,13 @@
 
 #include <errno.h>
 #include <fcntl.h>
+#include <limits.h>
+#include <signal.h>
+#include <stdlib.h>
+#include <sys/socket.h>
 #include <sys/stat.h>
+#include <sys/time.h>
+#include <sys/un.h>
 
 static void err_keeps_first_and_prefixes(void **state) {
   struct hull_err *err = NULL;
@@ -164,6 +170,77 @@ static void passwd_name_lookup(void **state) {
   assert_null(hull_passwd_name("", 0));
 }
 
+/* The three cases every caller reports: no socket there, a path too long
+ * for sun_path, and a listener (the fd close-on-exec, really connected). */
+static void unix_connect_errors_and_success(void **state) {
+  (void)state;
+  struct hull_err *err = NULL;
+  assert_int_equal(hull_unix_connect("/nonexistent/hull/sock", "--console-socket", &err), -1);
+  assert_int_equal(err->errnum, ENOENT);
+  assert_string_equal(err->msg, "--console-socket: connect /nonexistent/hull/sock: No such file or directory");
+  hull_err_free(&err);
+
+  char long_path[200];
+  memset(long_path, 'a', sizeof(long_path) - 1);
+  long_path[0] = '/';
+  long_path[sizeof(long_path) - 1] = '\0';
+  assert_int_equal(hull_unix_connect(long_path, "D-Bus", &err), -1);
+  assert_int_equal(err->errnum, ENAMETOOLONG);
+  assert_true(hull_str_has_prefix(err->msg, "D-Bus: connect /aaa"));
+  assert_non_null(strstr(err->msg, ": 199 bytes, a unix socket takes 107: File name too long"));
+  hull_err_free(&err);
+
+  char dir[] = "/tmp/hull-util-sock.XXXXXX";
+  assert_non_null(mkdtemp(dir));
+  struct sockaddr_un sa = {.sun_family = AF_UNIX};
+  snprintf(sa.sun_path, sizeof(sa.sun_path), "%s/s", dir);
+  int lfd = socket(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0);
+  assert_int_equal(bind(lfd, (struct sockaddr *)&sa, sizeof(sa)), 0);
+  assert_int_equal(listen(lfd, 1), 0);
+  int fd = hull_unix_connect(sa.sun_path, "linux.seccomp.listenerPath", &err);
+  assert_true(fd >= 0);
+  assert_null(err);
+  assert_true(fcntl(fd, F_GETFD) & FD_CLOEXEC);
+  int peer = accept(lfd, NULL, NULL);
+  assert_true(peer >= 0);
+  assert_int_equal(write(fd, "x", 1), 1);
+  char c = 0;
+  assert_int_equal(read(peer, &c, 1), 1);
+  assert_int_equal(c, 'x');
+  close(peer);
+  close(fd);
+  close(lfd);
+  unlink(sa.sun_path);
+  rmdir(dir);
+}
+
+static void ms_until_clamps(void **state) {
+  (void)state;
+  int64_t now = hull_now_ms();
+  assert_int_equal(hull_ms_until(now - 1), 0);
+  assert_int_equal(hull_ms_until(INT64_MIN / 2), 0);
+  assert_int_equal(hull_ms_until(now + (int64_t)INT_MAX * 4), INT_MAX);
+  int left = hull_ms_until(now + 60000);
+  assert_true(left > 0 && left <= 60000);
+}
+
+static void on_alarm(int sig) { (void)sig; }
+
+/* A signal (no SA_RESTART) lands in the middle of the sleep: the sleep
+ * still lasts its whole length. Only a lower bound: never flaky. */
+static void sleep_ms_survives_signals(void **state) {
+  (void)state;
+  struct sigaction sa = {.sa_handler = on_alarm}, old;
+  sigemptyset(&sa.sa_mask);
+  assert_int_equal(sigaction(SIGALRM, &sa, &old), 0);
+  struct itimerval it = {.it_value = {.tv_usec = 5000}};
+  assert_int_equal(setitimer(ITIMER_REAL, &it, NULL), 0);
+  int64_t t0 = hull_now_ms();
+  hull_sleep_ms(40);
+  assert_true(hull_now_ms() - t0 >= 40);
+  sigaction(SIGALRM, &old, NULL);
+}
+
 int main(void) {
   const struct CMUnitTest tests[] = {
       cmocka_unit_test(passwd_name_lookup),
@@ -177,6 +254,9 @@ int main(void) {
       cmocka_unit_test(atomic_write_and_read_back),
       cmocka_unit_test(close_fds_keeps_listed),
       cmocka_unit_test(close_fds_gaps),
+      cmocka_unit_test(unix_connect_errors_and_success),
+      cmocka_unit_test(ms_until_clamps),
+      cmocka_unit_test(sleep_ms_survives_signals),
   };
   return cmocka_run_group_tests(tests, NULL, NULL);
 }
