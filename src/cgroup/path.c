@@ -5,44 +5,15 @@
 #include <errno.h>
 #include <string.h>
 
-/* Lexically cleans an absolute path: collapses "//", drops ".", resolves
- * ".." without ever going above "/". Result always starts with "/". */
-static char *clean_abs(const char *path) {
-  size_t len = strlen(path);
-  char *out = hull_xmalloc(len + 2);
-  size_t o = 0;
-  out[o++] = '/';
-  const char *p = path;
-  while (*p) {
-    while (*p == '/') p++;
-    if (!*p) break;
-    const char *e = strchrnul(p, '/');
-    size_t n = (size_t)(e - p);
-    if (n == 1 && p[0] == '.') {
-      /* skip */
-    } else if (n == 2 && p[0] == '.' && p[1] == '.') {
-      while (o > 1 && out[o - 1] != '/') o--;
-      if (o > 1) o--; /* drop the separator too */
-    } else {
-      if (o > 1) out[o++] = '/';
-      memcpy(out + o, p, n);
-      o += n;
-    }
-    p = e;
-  }
-  out[o] = '\0';
-  return out;
-}
-
 char *hull_cg_clean_path(const char *path) {
   if (path == NULL || *path == '\0') return hull_xstrdup("");
-  char *abs = clean_abs(path);
-  if (path[0] == '/') return abs;
-  /* Relative: cleaned as if rooted, then made relative again, so it can
-   * never escape the directory it is relative to. */
-  char *rel = hull_xstrdup(abs + 1);
-  free(abs);
-  return rel;
+  /* Cleaned as if rooted, so a relative path can never escape the
+   * directory it is relative to; an absolute one gets its "/" back. */
+  char *rel = hull_path_clean(path);
+  if (path[0] != '/') return rel;
+  char *abs = hull_xasprintf("/%s", rel);
+  free(rel);
+  return abs;
 }
 
 bool hull_cg_list_has(const char *list, const char *item) {

@@ -193,7 +193,7 @@ int storage_setup_console(int devfd, int console_fd, bool dev_is_bind, struct hu
 /* A default device the config lists itself is made once, its way. */
 static bool in_spec(const struct hull_spec *spec, const char *path) {
   for (size_t i = 0; spec->has_linux && i < spec->linux_.n_devices; i++) {
-    _cleanup_free_ char *a = hull_clean_in_root(spec->linux_.devices[i].path);
+    _cleanup_free_ char *a = hull_path_clean(spec->linux_.devices[i].path);
     if (strcmp(a, path + 1) == 0) return true;
   }
   return false;

@@ -15,9 +15,6 @@ void hull_mount_attr_from_flags(unsigned long set, unsigned long clear, uint64_t
                                 uint64_t *attr_clr);
 /* "rslave" -> MS_SLAVE|MS_REC; 0 and -1 for unknown names (pure). */
 int hull_propagation_from_name(const char *name, unsigned long *out);
-/* Lexically cleans an in-root path: no leading '/', no "." or empty
- * components, ".." clamped at the root. "" is the root itself (pure). */
-char *hull_clean_in_root(const char *path);
 /* True when dest (cleaned) is at or below /proc, and the mount is allowed
  * there: procfs itself on /proc, or a bind of a regular file on one of the
  * /proc files lxcfs-style tools overlay (pure). */
@@ -38,6 +35,11 @@ int storage_ensure_in_root(int rootfd, const char *path, bool is_dir, bool no_sy
 /* Fresh filesystem mounts and binds through the new mount API. */
 int storage_mount_one(int rootfd, const struct hull_spec *spec, const struct hull_mount *m,
                       const struct hull_rootfs_opts *opts, struct hull_err **err);
+/* Sets *err from a failed fsconfig on fsfd (errno as it left it): the
+ * printf-formatted context, then the kernel's own message in parentheses
+ * when it logged one. Returns -1. */
+int storage_fs_error(int fsfd, struct hull_err **err, const char *fmt, ...)
+    __attribute__((format(printf, 3, 4)));
 /* A detached mount of a fresh filesystem (fsopen/fsconfig/fsmount). */
 int storage_fsmount(const char *type, const char *source, const struct hull_mount_flags *f,
                     struct hull_err **err);

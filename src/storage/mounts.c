@@ -40,19 +40,23 @@ int storage_setattr(int mntfd, bool recursive, uint64_t set, uint64_t clr, uint6
   return 0;
 }
 
-/* The kernel explains fsconfig failures on the context fd ("e msg"). */
-static void fs_context_error(int fsfd, struct hull_err **err, const char *what) {
-  char buf[512];
+/* errno alone says little of a refused fsconfig (EINVAL); the kernel
+ * explains it on the context fd ("e overlayfs: ..."): that goes along. */
+int storage_fs_error(int fsfd, struct hull_err **err, const char *fmt, ...) {
   int saved = errno;
+  va_list ap;
+  va_start(ap, fmt);
+  _cleanup_free_ char *what = NULL;
+  if (vasprintf(&what, fmt, ap) < 0) abort();
+  va_end(ap);
+  char buf[512];
   ssize_t n = read(fsfd, buf, sizeof(buf) - 1);
-  errno = saved;
   if (n > 2) {
     buf[n] = '\0';
     buf[strcspn(buf, "\n")] = '\0';
-    hull_err_sys(err, "%s (%s)", what, buf + 2);
-  } else {
-    hull_err_sys(err, "%s", what);
+    return hull_err_set(err, saved, "%s (%s)", what, buf + 2);
   }
+  return hull_err_set(err, saved, "%s", what);
 }
 
 static int fs_set_data(int fsfd, const char *data, const char *type, struct hull_err **err) {
@@ -67,11 +71,7 @@ static int fs_set_data(int fsfd, const char *data, const char *type, struct hull
     } else {
       r = fsconfig(fsfd, FSCONFIG_SET_FLAG, o, NULL, 0);
     }
-    if (r < 0) {
-      _cleanup_free_ char *what = hull_xasprintf("%s option %s", type, o);
-      fs_context_error(fsfd, err, what);
-      return -1;
-    }
+    if (r < 0) return storage_fs_error(fsfd, err, "%s option %s", type, o);
   }
   return 0;
 }
@@ -88,11 +88,8 @@ static int fs_set_sb_flags(int fsfd, unsigned long flags, const char *type,
   };
   for (size_t i = 0; i < sizeof(sb) / sizeof(sb[0]); i++) {
     if (!(flags & sb[i].ms)) continue;
-    if (fsconfig(fsfd, FSCONFIG_SET_FLAG, sb[i].name, NULL, 0) < 0) {
-      _cleanup_free_ char *what = hull_xasprintf("%s option %s", type, sb[i].name);
-      fs_context_error(fsfd, err, what);
-      return -1;
-    }
+    if (fsconfig(fsfd, FSCONFIG_SET_FLAG, sb[i].name, NULL, 0) < 0)
+      return storage_fs_error(fsfd, err, "%s option %s", type, sb[i].name);
   }
   return 0;
 }
@@ -124,26 +121,17 @@ int storage_fsmount_ctx(const char *type, const char *source, const struct hull_
   _cleanup_close_ int fsfd = fsopen(type, FSOPEN_CLOEXEC);
   if (fsfd < 0) return hull_err_sys(err, "fsopen %s", type);
   /* linux.mountLabel: one fsconfig value, so the label's commas are safe */
-  if (context && fsconfig(fsfd, FSCONFIG_SET_STRING, "context", context, 0) < 0) {
-    fs_context_error(fsfd, err, "linux.mountLabel: fsconfig context");
-    return -1;
-  }
-  if (source && *source && fsconfig(fsfd, FSCONFIG_SET_STRING, "source", source, 0) < 0) {
-    fs_context_error(fsfd, err, "fsconfig source");
-    return -1;
-  }
+  if (context && fsconfig(fsfd, FSCONFIG_SET_STRING, "context", context, 0) < 0)
+    return storage_fs_error(fsfd, err, "linux.mountLabel: fsconfig context");
+  if (source && *source && fsconfig(fsfd, FSCONFIG_SET_STRING, "source", source, 0) < 0)
+    return storage_fs_error(fsfd, err, "fsconfig source");
   if (fs_set_sb_flags(fsfd, f->flags, type, err) < 0) return -1;
   if ((f->flags & MS_RDONLY) && sb_readonly_ok(type) &&
-      fsconfig(fsfd, FSCONFIG_SET_FLAG, "ro", NULL, 0) < 0) {
-    fs_context_error(fsfd, err, "fsconfig ro");
-    return -1;
-  }
+      fsconfig(fsfd, FSCONFIG_SET_FLAG, "ro", NULL, 0) < 0)
+    return storage_fs_error(fsfd, err, "fsconfig ro");
   if (f->data && fs_set_data(fsfd, f->data, type, err) < 0) return -1;
-  if (fsconfig(fsfd, FSCONFIG_CMD_CREATE, NULL, NULL, 0) < 0) {
-    _cleanup_free_ char *what = hull_xasprintf("create %s filesystem", type);
-    fs_context_error(fsfd, err, what);
-    return -1;
-  }
+  if (fsconfig(fsfd, FSCONFIG_CMD_CREATE, NULL, NULL, 0) < 0)
+    return storage_fs_error(fsfd, err, "create %s filesystem", type);
   uint64_t set, clr;
   hull_mount_attr_from_flags(f->flags, 0, &set, &clr);
   int mfd = fsmount(fsfd, FSMOUNT_CLOEXEC, (unsigned)set);
@@ -262,7 +250,7 @@ int storage_bind_host_ro(int rootfd, const struct hull_mount *m, const char *sou
   b.options = opts;
   struct hull_mount_flags f;
   if (hull_mount_flags_parse(opts, &f, err) < 0) return -1;
-  _cleanup_free_ char *clean = hull_clean_in_root(m->destination);
+  _cleanup_free_ char *clean = hull_path_clean(m->destination);
   int r = bind_mount(rootfd, &b, &f, clean, NULL, err); /* rro already */
   hull_mount_flags_free(&f);
   return r;
@@ -348,7 +336,7 @@ int storage_attach_fresh_at(int parent, const char *name, const struct hull_moun
 /* "remount": changes the attributes of what is already mounted there. */
 static int remount(int rootfd, const struct hull_mount *m, const struct hull_mount_flags *f,
                    struct hull_err **err) {
-  _cleanup_free_ char *clean = hull_clean_in_root(m->destination);
+  _cleanup_free_ char *clean = hull_path_clean(m->destination);
   _cleanup_close_ int fd = storage_openat2(rootfd, clean, O_PATH, 0, 0);
   if (fd < 0) return hull_err_sys(err, "remount %s", m->destination);
   uint64_t set, clr;
@@ -377,7 +365,7 @@ int storage_mount_one(int rootfd, const struct hull_spec *spec, const struct hul
     copy.n_gid_mappings = spec->linux_.n_gid_mappings;
     m = &copy;
   }
-  _cleanup_free_ char *clean = hull_clean_in_root(m->destination);
+  _cleanup_free_ char *clean = hull_path_clean(m->destination);
   const char *type = m->type;
   bool bind = f.bind || f.rbind || (type && strcmp(type, "bind") == 0);
   if (f.tmpcopyup && (bind || type == NULL || strcmp(type, "tmpfs") != 0))

@@ -207,20 +207,10 @@ static int open_upper(const struct hull_overlay_req *r, struct layers *l, const 
   return 0;
 }
 
-/* The kernel's reason for a failed fsconfig ("e overlayfs: ..."). */
 static int fs_error(int fsfd, const char *what, const char *key, const char *path,
                     struct hull_err **err) {
-  char buf[512];
-  int saved = errno;
-  ssize_t n = read(fsfd, buf, sizeof(buf) - 1);
-  errno = saved;
-  if (n > 2) {
-    buf[n] = '\0';
-    buf[strcspn(buf, "\n")] = '\0';
-    return hull_err_sys(err, "%s: overlayfs %s%s%s (%s)", what, key, path ? " " : "",
-                        path ? path : "", buf + 2);
-  }
-  return hull_err_sys(err, "%s: overlayfs %s%s%s", what, key, path ? " " : "", path ? path : "");
+  return storage_fs_error(fsfd, err, "%s: overlayfs %s%s%s", what, key, path ? " " : "",
+                          path ? path : "");
 }
 
 /* Before Linux 6.13 overlayfs takes no layer fds: the paths then (an

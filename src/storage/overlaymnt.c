@@ -19,8 +19,8 @@ static int open_layer(int rootfd, const struct hull_rootfs_opts *opts, const cha
                       const char *key, const char *path, struct hull_err **err) {
   _cleanup_free_ char *abs = path[0] == '/' ? hull_xstrdup(path)
                                             : hull_xasprintf("%s/%s", opts->bundle ? opts->bundle : ".", path);
-  _cleanup_free_ char *clean = hull_clean_in_root(abs);
-  _cleanup_free_ char *root = hull_clean_in_root(opts->rootfs);
+  _cleanup_free_ char *clean = hull_path_clean(abs);
+  _cleanup_free_ char *root = hull_path_clean(opts->rootfs);
   size_t n = strlen(root);
   int fd;
   if (*root && strncmp(clean, root, n) == 0 && (clean[n] == '\0' || clean[n] == '/'))

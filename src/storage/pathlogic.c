@@ -1,35 +1,9 @@
-/* Pure path and name logic: in-root path cleaning, what may be mounted
- * under /proc, propagation names. No syscalls (unit-tested). */
+/* Pure path and name logic: what may be mounted under /proc, propagation
+ * names. No syscalls (unit-tested). */
 #include "storage/internal.h"
 
 #include <string.h>
 #include <sys/mount.h>
-
-char *hull_clean_in_root(const char *path) {
-  size_t len = strlen(path);
-  char *out = hull_xmalloc(len + 1);
-  size_t o = 0;
-  const char *p = path;
-  while (*p) {
-    while (*p == '/') p++;
-    const char *end = strchrnul(p, '/');
-    size_t n = (size_t)(end - p);
-    if (n == 0 || (n == 1 && p[0] == '.')) {
-      /* skip */
-    } else if (n == 2 && p[0] == '.' && p[1] == '.') {
-      /* Drop the last component; at the root ".." stays at the root. */
-      while (o > 0 && out[o - 1] != '/') o--;
-      if (o > 0) o--;
-    } else {
-      if (o > 0) out[o++] = '/';
-      memcpy(out + o, p, n);
-      o += n;
-    }
-    p = end;
-  }
-  out[o] = '\0';
-  return out;
-}
 
 /* Files under /proc that tools like lxcfs legitimately bind over. */
 static const char *const proc_bind_ok[] = {

@@ -11,7 +11,7 @@
 #include <sys/stat.h>
 
 static int open_existing(int rootfd, const char *path, struct hull_err **err) {
-  _cleanup_free_ char *clean = hull_clean_in_root(path);
+  _cleanup_free_ char *clean = hull_path_clean(path);
   int fd = storage_openat2(rootfd, clean, O_PATH, 0, 0);
   if (fd < 0 && errno != ENOENT) return hull_err_sys(err, "open %s in the rootfs", path), -2;
   return fd;

@@ -27,14 +27,14 @@ int storage_openat2(int rootfd, const char *path, int flags, mode_t mode, uint64
 
 int hull_open_in_root(int rootfd, const char *path, int flags, mode_t mode,
                       struct hull_err **err) {
-  _cleanup_free_ char *clean = hull_clean_in_root(path);
+  _cleanup_free_ char *clean = hull_path_clean(path);
   int fd = storage_openat2(rootfd, clean, flags, mode, 0);
   if (fd < 0) return hull_err_sys(err, "open %s in the rootfs", path);
   return fd;
 }
 
 int hull_mkdir_in_root(int rootfd, const char *path, mode_t mode, struct hull_err **err) {
-  _cleanup_free_ char *clean = hull_clean_in_root(path);
+  _cleanup_free_ char *clean = hull_path_clean(path);
   /* Mostly the directory exists (sys/fs/cgroup for each hierarchy, dev):
    * one lookup, resolved inside the rootfs like the walk below. */
   int whole = storage_openat2(rootfd, clean, O_PATH | O_DIRECTORY, 0, 0);
@@ -75,7 +75,7 @@ int hull_mkdir_in_root(int rootfd, const char *path, mode_t mode, struct hull_er
 
 int storage_open_parent(int rootfd, const char *path, char **clean_out, const char **name,
                         struct hull_err **err) {
-  char *clean = hull_clean_in_root(path);
+  char *clean = hull_path_clean(path);
   *clean_out = clean;
   if (*clean == '\0') return hull_err_set(err, EINVAL, "%s: is the root itself", path);
   char *slash = strrchr(clean, '/');
@@ -118,7 +118,7 @@ int storage_ensure_dir_at(int parent, const char *name, const char *path, struct
 
 int storage_ensure_in_root(int rootfd, const char *path, bool is_dir, bool no_symlink,
                            struct hull_err **err) {
-  _cleanup_free_ char *clean = hull_clean_in_root(path);
+  _cleanup_free_ char *clean = hull_path_clean(path);
   _cleanup_close_ int fd =
       storage_openat2(rootfd, clean, O_PATH | (no_symlink ? O_NOFOLLOW : 0), 0, 0);
   if (fd < 0 && errno != ENOENT) return hull_err_sys(err, "open %s in the rootfs", path);

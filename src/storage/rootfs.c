@@ -38,7 +38,7 @@ static int parent_mount_private(const char *rootfs, struct hull_err **err) {
 static bool dev_is_bind(const struct hull_spec *spec) {
   for (size_t i = 0; i < spec->n_mounts; i++) {
     const struct hull_mount *m = &spec->mounts[i];
-    _cleanup_free_ char *clean = hull_clean_in_root(m->destination ? m->destination : "");
+    _cleanup_free_ char *clean = hull_path_clean(m->destination ? m->destination : "");
     if (strcmp(clean, "dev") != 0) continue;
     bool bind = m->type && strcmp(m->type, "bind") == 0;
     for (size_t j = 0; !bind && m->options && m->options[j]; j++)

@@ -133,6 +133,11 @@ bool hull_str_has_prefix(const char *s, const char *prefix);
 int hull_parse_int64(const char *s, int64_t *out);
 int hull_parse_uint64(const char *s, uint64_t *out);
 
+/* Lexically cleans path as if it were rooted: no leading '/', no "." or
+ * empty components, ".." never above the root; "" is the root itself.
+ * Pure: "/a/./b/../c" -> "a/c", "../../etc" -> "etc". */
+char *hull_path_clean(const char *path);
+
 /* ---- files and fds ----------------------------------------------------- */
 /* Reads a whole file (NUL-terminated; *len gets the length if non-NULL). */
 char *hull_read_file(const char *path, size_t *len, struct hull_err **err);

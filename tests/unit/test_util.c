@@ -241,6 +241,20 @@ static void sleep_ms_survives_signals(void **state) {
   sigaction(SIGALRM, &old, NULL);
 }
 
+static void path_clean_stays_in_root(void **state) {
+  (void)state;
+  static const char *const cases[][2] = {
+      {"/", ""},           {"", ""},          {"/proc", "proc"},     {"proc/", "proc"},
+      {"//a//b/./c", "a/b/c"}, {"/a/../b", "b"}, {"/../../etc", "etc"}, {"/a/b/../../..", ""},
+      {"a/./../../x/..", ""}, {"/dev/pts/", "dev/pts"}, {"/..a/b..", "..a/b.."},
+  };
+  for (size_t i = 0; i < sizeof(cases) / sizeof(cases[0]); i++) {
+    char *c = hull_path_clean(cases[i][0]);
+    assert_string_equal(c, cases[i][1]);
+    free(c);
+  }
+}
+
 int main(void) {
   const struct CMUnitTest tests[] = {
       cmocka_unit_test(passwd_name_lookup),
@@ -257,6 +271,7 @@ int main(void) {
       cmocka_unit_test(unix_connect_errors_and_success),
       cmocka_unit_test(ms_until_clamps),
       cmocka_unit_test(sleep_ms_survives_signals),
+      cmocka_unit_test(path_clean_stays_in_root),
   };
   return cmocka_run_group_tests(tests, NULL, NULL);
 }
