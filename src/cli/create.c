@@ -5,27 +5,8 @@ static struct hull_create_opts o;
 
 static const struct hull_opt *options(void) {
   static const struct hull_opt table[] = {
-      {"bundle", 'b', HULL_OPT_STRING, &o.bundle, "DIR", "path to the bundle (default: cwd)"},
-      {"pid-file", 0, HULL_OPT_STRING, &o.pid_file, "FILE", "write the init's pid to FILE"},
-      {"console-socket", 0, HULL_OPT_STRING, &o.console_socket, "PATH",
-       "unix socket receiving the pty master (process.terminal)"},
-      {"pidfd-socket", 0, HULL_OPT_STRING, &o.pidfd_socket, "PATH",
-       "unix socket receiving a pidfd of the container's init (SCM_RIGHTS)"},
-      {"init", 0, HULL_OPT_BOOL, &o.init, NULL,
-       "PID 1 is hull's reaper: forwards signals, reaps zombies (annotation run.hull.init)"},
-      {"no-pivot", 0, HULL_OPT_BOOL, &o.no_pivot, NULL, "do not use pivot_root"},
-      {"no-new-keyring", 0, HULL_OPT_BOOL, &o.no_new_keyring, NULL,
-       "do not create a new session keyring"},
-      {"preserve-fds", 0, HULL_OPT_INT, &o.preserve_fds, "N",
-       "pass fds 3..N+2 (all open) to the container"},
-      {"net", 0, HULL_OPT_STRING, &o.net_mode, "MODE",
-       "network of a new netns: none, veth, pasta or slirp4netns (overrides annotation "
-       "run.hull.net; veth options are run.hull.net.* annotations, see `hull features`)"},
-      {"overlay", 0, HULL_OPT_OPTIONAL, &o.overlay, "VALUE",
-       "copy-on-write rootfs on overlayfs, the bundle is never written: true (default), "
-       "false, volatile, lower=DIR[:DIR...] (top first; root.path is the mount point), "
-       "upper=DIR (changes kept in DIR); comma-separated (overrides annotation "
-       "run.hull.rootfs.overlay)"},
+      HULL_CREATE_OPTS_FIRST(o),
+      HULL_CREATE_OPTS_LAST(o),
       {NULL, 0, 0, NULL, NULL, NULL}};
   return table;
 }
