@@ -50,13 +50,12 @@ int storage_fsmount_ctx(const char *type, const char *source, const struct hull_
  * a real directory (not a symlink). */
 int storage_attach_fresh(int rootfd, const struct hull_mount *m, int mfd,
                          const struct hull_mount_flags *f, struct hull_err **err);
-/* The same on the directory `name` of `parent`, a directory the shim made
- * itself (a fresh tmpfs: nothing of the image there to resolve), made
- * when missing and checked to be a directory, not a symlink. path: for
- * messages. */
+/* The same on the directory `name` of `parent`, a directory of a fresh
+ * tmpfs the shim mounted itself and nothing else can reach yet: `name`
+ * is made there (it must not exist) and the mount moved onto it by name,
+ * no fd of it opened and checked (nothing of the image to resolve). */
 int storage_attach_fresh_at(int parent, const char *name, const struct hull_mount *m, int mfd,
                             const struct hull_mount_flags *f, struct hull_err **err);
-int storage_ensure_dir_at(int parent, const char *name, const char *path, struct hull_err **err);
 /* Binds the host path source on m->destination, recursively read-only,
  * nosuid, nodev, noexec (rootless sysfs and cgroupfs). */
 int storage_bind_host_ro(int rootfd, const struct hull_mount *m, const char *source,

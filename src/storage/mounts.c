@@ -327,10 +327,15 @@ int storage_attach_fresh(int rootfd, const struct hull_mount *m, int mfd,
 
 int storage_attach_fresh_at(int parent, const char *name, const struct hull_mount *m, int mfd,
                             const struct hull_mount_flags *f, struct hull_err **err) {
-  _cleanup_close_ int dest = storage_ensure_dir_at(parent, name, m->destination, err);
-  if (dest < 0) return -1;
+  if (mkdirat(parent, name, 0755) < 0) return hull_err_sys(err, "mkdir %s", m->destination);
   if (shape_tree(mfd, m, f, true, err) < 0) return -1;
-  return attach(mfd, dest, m, f, err);
+  /* No symlink can be there: we just made the directory. */
+  if (move_mount(mfd, "", parent, name, MOVE_MOUNT_F_EMPTY_PATH) < 0)
+    return hull_err_sys(err, "move_mount %s", m->destination);
+  if (f->propagation)
+    return storage_setattr(mfd, (f->propagation & MS_REC) != 0, 0, 0,
+                           f->propagation & ~(unsigned long)MS_REC, m->destination, err);
+  return 0;
 }
 
 /* "remount": changes the attributes of what is already mounted there. */

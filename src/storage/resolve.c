@@ -107,15 +107,6 @@ static int check_type(int fd, const char *path, bool is_dir, bool no_symlink,
   return 0;
 }
 
-int storage_ensure_dir_at(int parent, const char *name, const char *path, struct hull_err **err) {
-  if (mkdirat(parent, name, 0755) < 0 && errno != EEXIST)
-    return hull_err_sys(err, "mkdir %s in the rootfs", path);
-  _cleanup_close_ int fd = openat(parent, name, O_PATH | O_NOFOLLOW | O_CLOEXEC);
-  if (fd < 0) return hull_err_sys(err, "open %s in the rootfs", path);
-  if (check_type(fd, path, true, true, err) < 0) return -1;
-  return hull_steal_fd(&fd);
-}
-
 int storage_ensure_in_root(int rootfd, const char *path, bool is_dir, bool no_symlink,
                            struct hull_err **err) {
   _cleanup_free_ char *clean = hull_path_clean(path);
