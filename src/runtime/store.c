@@ -3,7 +3,6 @@
 #include "runtime/runtime.h"
 #include "cgroup/cgroup.h"
 
-#include <dirent.h>
 #include <errno.h>
 #include <fcntl.h>
 #include <string.h>
@@ -164,29 +163,12 @@ enum hull_status hull_container_status(const char *root, const struct hull_state
   return hull_status_decide(creating, alive, fifo, frozen);
 }
 
-/* rm -r of the state dir: it holds only files and small dirs we made. */
-static int remove_tree_at(int parent, const char *name) {
-  int fd = openat(parent, name, O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC);
-  if (fd < 0) return unlinkat(parent, name, 0);
-  DIR *d = fdopendir(fd);
-  if (d == NULL) {
-    close(fd);
-    return -1;
-  }
-  struct dirent *e;
-  while ((e = readdir(d)) != NULL) {
-    if (strcmp(e->d_name, ".") == 0 || strcmp(e->d_name, "..") == 0) continue;
-    if (e->d_type == DT_DIR) remove_tree_at(dirfd(d), e->d_name);
-    else unlinkat(dirfd(d), e->d_name, 0);
-  }
-  closedir(d);
-  return unlinkat(parent, name, AT_REMOVEDIR);
-}
-
 int hull_container_remove_dir(struct hull_container *c, struct hull_err **err) {
   _cleanup_close_ int rootfd = open(c->root, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
   if (rootfd < 0) return hull_err_sys(err, "open %s", c->root);
-  if (remove_tree_at(rootfd, c->id) < 0 && errno != ENOENT)
-    return hull_err_sys(err, "remove %s", c->dir);
+  /* The walk that never follows a symlink: the state dir may still hold
+   * an overlay's upper layer, the container's writing (a crash before
+   * hull_overlay_remove). */
+  if (hull_remove_tree(rootfd, c->id, err) < 0) return hull_err_prefix(err, "state dir %s", c->dir);
   return 0;
 }

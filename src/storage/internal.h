@@ -88,10 +88,6 @@ int storage_readonly_paths(int rootfd, char *const *paths, struct hull_err **err
 /* A detached overlayfs for the rootfs when opts->overlay asks for one;
  * -2 when it does not. */
 int storage_overlay_root(const struct hull_rootfs_opts *opts, struct hull_err **err);
-/* rm -r of name under parent without following symlinks, with a bounded
- * number of open fds however deep the tree (a container writes the upper
- * layer: depth and modes are its choice). ENOENT is success. */
-int storage_remove_tree(int parent, const char *name, struct hull_err **err);
 
 /* type overlay entries: f->data rewritten with lowerdir/upperdir/workdir
  * (and lowerdir+/datadir+) opened safely (see overlaymnt.c) as

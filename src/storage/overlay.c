@@ -287,7 +287,7 @@ int hull_overlay_remove(const char *state_dir, const char *id, const char *value
                         struct hull_err **err) {
   _cleanup_close_ int sfd = open(state_dir, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
   if (sfd < 0) return errno == ENOENT ? 0 : hull_err_sys(err, "open %s", state_dir);
-  if (storage_remove_tree(sfd, "rootfs-overlay", err) < 0)
+  if (hull_remove_tree(sfd, "rootfs-overlay", err) < 0)
     return hull_err_prefix(err, "overlay: %s", state_dir);
   struct hull_overlay_cfg c __attribute__((cleanup(hull_overlay_cfg_free))) = {0};
   if (value == NULL || hull_overlay_cfg_parse(value, "overlay", &c, NULL) < 0 || c.upper == NULL)
@@ -297,7 +297,7 @@ int hull_overlay_remove(const char *state_dir, const char *id, const char *value
   _cleanup_free_ char *parent = hull_xasprintf("%s.work", c.upper);
   _cleanup_close_ int pfd = open(parent, O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC);
   if (pfd < 0) return errno == ENOENT ? 0 : hull_err_sys(err, "overlay: open %s", parent);
-  if (storage_remove_tree(pfd, id, err) < 0) return hull_err_prefix(err, "overlay: %s", parent);
+  if (hull_remove_tree(pfd, id, err) < 0) return hull_err_prefix(err, "overlay: %s", parent);
   if (rmdir(parent) < 0 && errno != ENOTEMPTY && errno != ENOENT)
     return hull_err_sys(err, "overlay: remove %s", parent);
   return 0;

@@ -153,6 +153,10 @@ int hull_write_string_at(int dirfd, const char *name, const char *s,
                          struct hull_err **err);
 /* mkdir -p with the given mode; existing directories are fine. */
 int hull_mkdir_p(const char *path, mode_t mode, struct hull_err **err);
+/* rm -r of name under parent without following symlinks, with a bounded
+ * number of open fds however deep the tree (a container writes an overlay
+ * upper layer: depth and modes are its choice). ENOENT is success. */
+int hull_remove_tree(int parent, const char *name, struct hull_err **err);
 /* Closes every fd >= from except those in keep[0..nkeep). */
 void hull_close_fds_from(int from, const int *keep, size_t nkeep);
 /* Marks every fd >= from close-on-exec. */

@@ -255,6 +255,43 @@ static void path_clean_stays_in_root(void **state) {
   }
 }
 
+/* A tree deeper than the walk keeps fds for (subtrees moved up and
+ * removed in later passes), a mode-000 dir, and a symlink out of the tree
+ * whose target must survive. */
+static void remove_tree_deep_and_no_follow(void **state) {
+  (void)state;
+  char top[] = "/tmp/hull-util-rm.XXXXXX";
+  assert_non_null(mkdtemp(top));
+  int tfd = open(top, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+  assert_true(tfd >= 0);
+  assert_int_equal(mkdirat(tfd, "outside", 0755), 0);
+  close(openat(tfd, "outside/keep", O_CREAT | O_WRONLY | O_CLOEXEC, 0644));
+  assert_int_equal(mkdirat(tfd, "tree", 0755), 0);
+  int d = openat(tfd, "tree", O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+  assert_int_equal(symlinkat("../outside", d, "link"), 0);
+  assert_int_equal(mkdirat(d, "locked", 0755), 0);
+  close(openat(d, "locked/f", O_CREAT | O_WRONLY | O_CLOEXEC, 0644));
+  assert_int_equal(fchmodat(d, "locked", 0, 0), 0);
+  for (int i = 0; i < 80; i++) {
+    assert_int_equal(mkdirat(d, "d", 0755), 0);
+    close(openat(d, "f", O_CREAT | O_WRONLY | O_CLOEXEC, 0644));
+    int next = openat(d, "d", O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+    assert_true(next >= 0);
+    close(d);
+    d = next;
+  }
+  close(d);
+  struct hull_err *err = NULL;
+  assert_int_equal(hull_remove_tree(tfd, "tree", &err), 0);
+  assert_null(err);
+  assert_int_equal(faccessat(tfd, "tree", F_OK, AT_SYMLINK_NOFOLLOW), -1);
+  assert_int_equal(faccessat(tfd, "outside/keep", F_OK, 0), 0);
+  assert_int_equal(hull_remove_tree(tfd, "tree", &err), 0); /* gone: fine */
+  assert_int_equal(hull_remove_tree(tfd, "outside", &err), 0);
+  close(tfd);
+  assert_int_equal(rmdir(top), 0);
+}
+
 int main(void) {
   const struct CMUnitTest tests[] = {
       cmocka_unit_test(passwd_name_lookup),
@@ -272,6 +309,7 @@ int main(void) {
       cmocka_unit_test(ms_until_clamps),
       cmocka_unit_test(sleep_ms_survives_signals),
       cmocka_unit_test(path_clean_stays_in_root),
+      cmocka_unit_test(remove_tree_deep_and_no_follow),
   };
   return cmocka_run_group_tests(tests, NULL, NULL);
 }

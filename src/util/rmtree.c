@@ -1,9 +1,9 @@
-/* Removing trees a container wrote (the overlay's upper layer): never
- * following a symlink, fixing modes that lock us out (mode 000 dirs, and
- * overlayfs' own work/work), with at most MAX_DEPTH+2 fds open however
- * deep the tree: below that depth a subtree is renamed up to the top
- * directory and removed in a later pass. */
-#include "storage/internal.h"
+/* Removing trees a container may have written (the overlay's upper layer,
+ * the state dir): never following a symlink, fixing modes that lock us
+ * out (mode 000 dirs, and overlayfs' own work/work), with at most
+ * MAX_DEPTH+2 fds open however deep the tree: below that depth a subtree
+ * is renamed up to the top directory and removed in a later pass. */
+#include "util/util.h"
 
 #include <dirent.h>
 #include <errno.h>
@@ -79,7 +79,7 @@ static void empty_dir(struct rm *r, int dfd, int depth) {
   closedir(d);
 }
 
-int storage_remove_tree(int parent, const char *name, struct hull_err **err) {
+int hull_remove_tree(int parent, const char *name, struct hull_err **err) {
   struct rm r = {.top = open_child(parent, name)};
   if (r.top < 0) {
     if (errno == ENOENT) return 0;
