@@ -121,14 +121,12 @@ static int sd_call(struct hull_dbus *c, const char *member, const char *sig,
 static int subscribe(struct hull_dbus *c, struct sd_jobs *w, struct hull_err **err) {
   hull_dbus_on_signal(c, on_signal, w);
   if (hull_dbus_is_bus(c)) {
-    struct hull_dbus_buf b = {0};
+    _cleanup_dbus_buf_ struct hull_dbus_buf b = {0};
     hull_dbus_put_str(&b, "type='signal',sender='" SD_DEST "',path='" SD_PATH "',interface='" SD_MANAGER
                           "',member='JobRemoved'");
     struct hull_dbus_call add = {"org.freedesktop.DBus", "/org/freedesktop/DBus",
                                  "org.freedesktop.DBus", "AddMatch", "s"};
-    int r = hull_dbus_call(c, &add, &b, SD_CALL_MS, NULL, err);
-    hull_dbus_buf_free(&b);
-    if (r < 0) return -1;
+    if (hull_dbus_call(c, &add, &b, SD_CALL_MS, NULL, err) < 0) return -1;
   }
   return sd_call(c, "Subscribe", NULL, NULL, NULL, err);
 }
@@ -152,35 +150,29 @@ static int wait_job(struct hull_dbus *c, struct sd_jobs *w, struct hull_dbus_msg
 }
 
 static void reset_failed(struct hull_dbus *c, const char *unit) {
-  struct hull_dbus_buf b = {0};
+  _cleanup_dbus_buf_ struct hull_dbus_buf b = {0};
   hull_dbus_put_str(&b, unit);
   sd_call(c, "ResetFailedUnit", "s", &b, NULL, NULL);
-  hull_dbus_buf_free(&b);
 }
 
 /* StopUnit and its job; a unit already gone is fine (a scope goes by
  * itself once its last process exits). A failed stop resets the unit's
  * failed state so its name can be used again. */
 static int stop_unit(struct hull_dbus *c, struct sd_jobs *w, const char *unit, struct hull_err **err) {
-  struct hull_dbus_buf b = {0};
+  _cleanup_dbus_buf_ struct hull_dbus_buf b = {0};
   hull_dbus_put_str(&b, unit);
   hull_dbus_put_str(&b, "replace");
-  struct hull_dbus_msg reply = {0};
-  struct hull_err *e = NULL;
+  _cleanup_dbus_msg_ struct hull_dbus_msg reply = {0};
+  _cleanup_err_ struct hull_err *e = NULL;
   int r = sd_call(c, "StopUnit", "ss", &b, &reply, &e);
-  hull_dbus_buf_free(&b);
   if (r < 0 && strstr(e->msg, "org.freedesktop.systemd1.NoSuchUnit")) {
-    hull_err_free(&e);
     reset_failed(c, unit);
     return 0;
   }
   if (r == 0) r = wait_job(c, w, &reply, "stop", unit, &e);
-  hull_dbus_msg_free(&reply);
   reset_failed(c, unit);
-  if (r < 0) {
-    if (err && *err == NULL) *err = e;
-    else hull_err_free(&e);
-  }
+  /* e is kept apart until now: a NoSuchUnit answer is no error at all */
+  if (r < 0 && err && *err == NULL) *err = hull_steal_ptr(&e);
   return r;
 }
 
@@ -207,29 +199,22 @@ static int scope_path(struct hull_cgroup *cg, pid_t pid, struct hull_err **err) 
 static int start_scope(struct hull_dbus *c, struct sd_jobs *w, const char *slice, const char *unit,
                        const char *id, pid_t pid, const struct hull_resources *res,
                        struct hull_err **err) {
-  struct hull_dbus_buf b = {0};
+  _cleanup_dbus_buf_ struct hull_dbus_buf b = {0};
   hull_dbus_put_str(&b, unit);
   hull_dbus_put_str(&b, "replace");
   size_t props = hull_dbus_array_begin(&b, 8);
-  if (hull_cg_sd_scope_props(&b, slice, id, pid, res, err) < 0) {
-    hull_dbus_buf_free(&b);
-    return -1;
-  }
+  if (hull_cg_sd_scope_props(&b, slice, id, pid, res, err) < 0) return -1;
   hull_dbus_array_end(&b, props, 8);
   size_t aux = hull_dbus_array_begin(&b, 8);
   hull_dbus_array_end(&b, aux, 8);
-  struct hull_dbus_msg reply = {0};
-  int r = sd_call(c, "StartTransientUnit", "ssa(sv)a(sa(sv))", &b, &reply, err);
-  hull_dbus_buf_free(&b);
-  if (r < 0) {
+  _cleanup_dbus_msg_ struct hull_dbus_msg reply = {0};
+  if (sd_call(c, "StartTransientUnit", "ssa(sv)a(sa(sv))", &b, &reply, err) < 0) {
     if (err && *err && strstr((*err)->msg, "org.freedesktop.systemd1.UnitExists"))
       return hull_err_prefix(err, "systemd unit %s already exists (another container with this "
                                   "linux.cgroupsPath?)", unit);
     return hull_err_prefix(err, "systemd scope %s in %s", unit, slice);
   }
-  r = wait_job(c, w, &reply, "start", unit, err);
-  hull_dbus_msg_free(&reply);
-  return r;
+  return wait_job(c, w, &reply, "start", unit, err);
 }
 
 int hull_cg_sd_create(struct hull_cgroup *cg, const char *cgroups_path, const char *id, bool user,
@@ -237,60 +222,45 @@ int hull_cg_sd_create(struct hull_cgroup *cg, const char *cgroups_path, const ch
   _cleanup_free_ char *slice = NULL;
   if (hull_cg_sd_parse_path(cgroups_path, id, user, &slice, &cg->sd_unit, err) < 0) return -1;
   cg->sd_user = user;
-  struct hull_dbus *c = sd_connect(user, err);
+  _cleanup_dbus_ struct hull_dbus *c = sd_connect(user, err);
   if (c == NULL) return -1;
-  struct sd_jobs w = {0};
-  int r = -1;
-  if (hull_cgroup_detect(&cg->mode, err) < 0) goto out;
-  if (subscribe(c, &w, err) < 0) goto out;
+  struct sd_jobs w __attribute__((cleanup(jobs_free))) = {0};
+  if (hull_cgroup_detect(&cg->mode, err) < 0 || subscribe(c, &w, err) < 0) return -1;
   if (start_scope(c, &w, slice, cg->sd_unit, id, pid, res, err) < 0) {
     /* A timed-out or failed start may have left the unit: remove it,
      * unless it was someone else's already. */
     if (!(err && *err && strstr((*err)->msg, "already exists"))) stop_unit(c, &w, cg->sd_unit, NULL);
-    goto out;
+    return -1;
   }
   if (scope_path(cg, pid, err) < 0) {
     stop_unit(c, &w, cg->sd_unit, NULL);
-    goto out;
+    return -1;
   }
-  r = 0;
-out:
-  jobs_free(&w);
-  hull_dbus_close(c);
-  return r;
+  return 0;
 }
 
 int hull_cg_sd_update(struct hull_cgroup *cg, const struct hull_resources *res, struct hull_err **err) {
-  struct hull_dbus_buf b = {0};
+  _cleanup_dbus_buf_ struct hull_dbus_buf b = {0};
   hull_dbus_put_str(&b, cg->sd_unit);
   hull_dbus_put_bool(&b, true); /* runtime: gone at reboot, as the unit */
   size_t props = hull_dbus_array_begin(&b, 8);
-  if (hull_cg_sd_limit_props(&b, res, err) < 0) {
-    hull_dbus_buf_free(&b);
-    return -1;
-  }
+  if (hull_cg_sd_limit_props(&b, res, err) < 0) return -1;
   bool none = b.len == (props + 4 + 7) / 8 * 8; /* length word + padding, no property */
   hull_dbus_array_end(&b, props, 8);
-  int r = 0;
-  if (!none) {
-    struct hull_dbus *c = sd_connect(cg->sd_user, err);
-    r = c ? sd_call(c, "SetUnitProperties", "sba(sv)", &b, NULL, err) : -1;
-    if (r < 0) hull_err_prefix(err, "systemd unit %s", cg->sd_unit);
-    hull_dbus_close(c);
-  }
-  hull_dbus_buf_free(&b);
-  return r;
+  if (none) return 0; /* nothing systemd keeps: no connection at all */
+  _cleanup_dbus_ struct hull_dbus *c = sd_connect(cg->sd_user, err);
+  if (c == NULL || sd_call(c, "SetUnitProperties", "sba(sv)", &b, NULL, err) < 0)
+    return hull_err_prefix(err, "systemd unit %s", cg->sd_unit);
+  return 0;
 }
 
 int hull_cg_sd_destroy(struct hull_cgroup *cg, struct hull_err **err) {
-  struct hull_dbus *c = sd_connect(cg->sd_user, err);
-  if (c == NULL) return -1;
-  struct sd_jobs w = {0};
-  int r = subscribe(c, &w, err);
-  if (r == 0) r = stop_unit(c, &w, cg->sd_unit, err);
-  jobs_free(&w);
-  hull_dbus_close(c);
+  {
+    _cleanup_dbus_ struct hull_dbus *c = sd_connect(cg->sd_user, err);
+    if (c == NULL) return -1;
+    struct sd_jobs w __attribute__((cleanup(jobs_free))) = {0};
+    if (subscribe(c, &w, err) < 0 || stop_unit(c, &w, cg->sd_unit, err) < 0) return -1;
+  }
   /* v1: the directories hull made in the hierarchies systemd left alone. */
-  if (r == 0 && cg->mode == HULL_CGROUP_V1) r = hull_cg_v1_destroy(cg, err);
-  return r;
+  return cg->mode == HULL_CGROUP_V1 ? hull_cg_v1_destroy(cg, err) : 0;
 }

@@ -122,23 +122,17 @@ static int authenticate(struct hull_dbus *c, uid_t uid, struct hull_err **err) {
 struct hull_dbus *hull_dbus_open(const char *path, bool bus, uid_t uid, struct hull_err **err) {
   int fd = hull_unix_connect(path, "D-Bus", err);
   if (fd < 0) return NULL;
-  struct hull_dbus *c = hull_xcalloc(1, sizeof(*c));
+  _cleanup_dbus_ struct hull_dbus *c = hull_xcalloc(1, sizeof(*c));
   c->fd = fd;
   c->path = hull_xstrdup(path);
   c->bus = bus;
-  if (authenticate(c, uid, err) < 0) {
-    hull_dbus_close(c);
-    return NULL;
-  }
+  if (authenticate(c, uid, err) < 0) return NULL;
   if (bus) {
     struct hull_dbus_call hello = {"org.freedesktop.DBus", "/org/freedesktop/DBus",
                                    "org.freedesktop.DBus", "Hello", NULL};
-    if (hull_dbus_call(c, &hello, NULL, 5000, NULL, err) < 0) {
-      hull_dbus_close(c);
-      return NULL;
-    }
+    if (hull_dbus_call(c, &hello, NULL, 5000, NULL, err) < 0) return NULL;
   }
-  return c;
+  return hull_steal_ptr(&c);
 }
 
 void hull_dbus_close(struct hull_dbus *c) {
@@ -159,34 +153,30 @@ void hull_dbus_on_signal(struct hull_dbus *c, hull_dbus_signal_fn fn, void *data
 int hull_dbus_call(struct hull_dbus *c, const struct hull_dbus_call *call,
                    const struct hull_dbus_buf *body, int timeout_ms, struct hull_dbus_msg *reply,
                    struct hull_err **err) {
-  struct hull_dbus_buf out = {0};
   uint32_t serial = ++c->serial;
-  hull_dbus_msg_build(&out, serial, call, body);
-  int r = send_all(c, out.p, out.len, err);
-  hull_dbus_buf_free(&out);
-  if (r < 0) return -1;
+  {
+    _cleanup_dbus_buf_ struct hull_dbus_buf out = {0};
+    hull_dbus_msg_build(&out, serial, call, body);
+    if (send_all(c, out.p, out.len, err) < 0) return -1;
+  }
   int64_t deadline = hull_now_ms() + timeout_ms;
   for (;;) {
-    struct hull_dbus_msg m;
-    if (read_msg(c, deadline, &m, err) < 0) {
-      hull_dbus_msg_free(&m);
-      return hull_err_prefix(err, "%s", call->member);
-    }
+    _cleanup_dbus_msg_ struct hull_dbus_msg m = {0};
+    if (read_msg(c, deadline, &m, err) < 0) return hull_err_prefix(err, "%s", call->member);
     bool ours = (m.type == HULL_DBUS_METHOD_RETURN || m.type == HULL_DBUS_ERROR) &&
                 m.has_reply_serial && m.reply_serial == serial;
     if (!ours) {
       dispatch(c, &m);
-      hull_dbus_msg_free(&m);
       continue;
     }
     if (m.type == HULL_DBUS_ERROR) {
       _cleanup_free_ char *text = hull_dbus_error_text(&m);
-      hull_err_set(err, 0, "%s: %s", call->member, text);
-      hull_dbus_msg_free(&m);
-      return -1;
+      return hull_err_set(err, 0, "%s: %s", call->member, text);
     }
-    if (reply) *reply = m;
-    else hull_dbus_msg_free(&m);
+    if (reply) {
+      *reply = m;
+      m = (struct hull_dbus_msg){0}; /* the caller's now */
+    }
     return 0;
   }
 }
@@ -195,11 +185,9 @@ int hull_dbus_wait(struct hull_dbus *c, bool (*done)(void *data), void *data, in
                    struct hull_err **err) {
   int64_t deadline = hull_now_ms() + timeout_ms;
   while (!done(data)) {
-    struct hull_dbus_msg m;
-    int r = read_msg(c, deadline, &m, err);
-    if (r == 0) dispatch(c, &m);
-    hull_dbus_msg_free(&m);
-    if (r < 0) return -1;
+    _cleanup_dbus_msg_ struct hull_dbus_msg m = {0};
+    if (read_msg(c, deadline, &m, err) < 0) return -1;
+    dispatch(c, &m);
   }
   return 0;
 }

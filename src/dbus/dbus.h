@@ -116,6 +116,11 @@ typedef void (*hull_dbus_signal_fn)(const struct hull_dbus_msg *m, void *data);
  * set), else a peer (systemd's private socket). */
 struct hull_dbus *hull_dbus_open(const char *path, bool bus, uid_t uid, struct hull_err **err);
 void hull_dbus_close(struct hull_dbus *c);
+static inline void hull_dbus_closep(struct hull_dbus **c) { hull_dbus_close(*c); }
+/* Cleanup attributes (util.h's kind): closed or freed at the end of scope. */
+#define _cleanup_dbus_ __attribute__((cleanup(hull_dbus_closep)))
+#define _cleanup_dbus_buf_ __attribute__((cleanup(hull_dbus_buf_free)))
+#define _cleanup_dbus_msg_ __attribute__((cleanup(hull_dbus_msg_free)))
 bool hull_dbus_is_bus(const struct hull_dbus *c);
 void hull_dbus_on_signal(struct hull_dbus *c, hull_dbus_signal_fn fn, void *data);
 /* Sends the call and waits (timeout_ms) for its reply, dispatching the
