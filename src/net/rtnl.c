@@ -48,7 +48,7 @@ struct hull_rtnl *hull_rtnl_open(int netns_fd, struct hull_err **err) {
   } else {
     pthread_t t;
     int rc = pthread_create(&t, NULL, open_in_ns, &j);
-    if (rc != 0) return hull_err_set(err, rc, "pthread_create"), NULL;
+    if (rc != 0) return hull_err_set(err, rc, "rtnetlink: a thread to open the socket in the netns"), NULL;
     pthread_join(t, NULL);
   }
   if (j.nl == NULL) return hull_err_set(err, j.err, "%s", j.what), NULL;

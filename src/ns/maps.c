@@ -79,35 +79,31 @@ static char *find_tool(const char *tool) {
 static int run_capture(const char *exe, char **argv, char *out, size_t outsz,
                        struct hull_err **err) {
   int p[2];
-  if (pipe2(p, O_CLOEXEC) < 0) return hull_err_sys(err, "pipe");
+  if (pipe2(p, O_CLOEXEC) < 0) return hull_err_sys(err, "pipe for %s's output", exe);
+  _cleanup_close_ int rd = p[0], wr = p[1];
   pid_t child = fork();
-  if (child < 0) {
-    close(p[0]);
-    close(p[1]);
-    return hull_err_sys(err, "fork");
-  }
+  if (child < 0) return hull_err_sys(err, "fork to run %s", exe);
   if (child == 0) {
     sigset_t none;
     sigemptyset(&none);
     sigprocmask(SIG_SETMASK, &none, NULL);
     int null = open("/dev/null", O_RDONLY | O_CLOEXEC);
-    if (null < 0 || dup2(null, 0) < 0 || dup2(p[1], 1) < 0 || dup2(p[1], 2) < 0) _exit(126);
+    if (null < 0 || dup2(null, 0) < 0 || dup2(wr, 1) < 0 || dup2(wr, 2) < 0) _exit(126);
     execv(exe, argv);
     _exit(127);
   }
-  close(p[1]);
+  close(hull_steal_fd(&wr)); /* or the read below never sees EOF */
   size_t len = 0;
   ssize_t r;
   char sink[256]; /* overflow beyond outsz is read into here and dropped */
   /* cppcheck-suppress legacyUninitvar ; sink is only written (by read) */
-  while ((r = read(p[0], len + 1 < outsz ? out + len : sink,
+  while ((r = read(rd, len + 1 < outsz ? out + len : sink,
                    len + 1 < outsz ? outsz - 1 - len : sizeof(sink))) != 0) {
     if (r < 0 && errno == EINTR) continue;
     if (r < 0) break;
     if (len + 1 < outsz) len += (size_t)r;
   }
   out[len] = '\0';
-  close(p[0]);
   int status;
   while (waitpid(child, &status, 0) < 0)
     if (errno != EINTR) return hull_err_sys(err, "waitpid %s", argv[0]);

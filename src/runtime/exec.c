@@ -100,23 +100,17 @@ static int load(struct exec_job *j, const struct hull_runtime_ctx *ctx, const ch
 }
 
 static int spawn(struct exec_job *j, const struct hull_exec_opts *o, struct hull_err **err) {
-  struct hull_cgroup_tasks tasks = {0};
+  struct hull_cgroup_tasks tasks __attribute__((cleanup(hull_cgroup_tasks_close))) = {0};
   if (j->cg && hull_cgroup_tasks_open(j->cg, o->cgroup, &tasks, err) < 0) return -1;
   int sp[2];
-  if (socketpair(AF_UNIX, SOCK_SEQPACKET | SOCK_CLOEXEC, 0, sp) < 0) {
-    hull_cgroup_tasks_close(&tasks);
-    return hull_err_sys(err, "socketpair");
-  }
+  if (socketpair(AF_UNIX, SOCK_SEQPACKET | SOCK_CLOEXEC, 0, sp) < 0)
+    return hull_err_sys(err, "exec: socketpair to sync with the new process");
+  _cleanup_close_ int ours = sp[0], theirs = sp[1];
   pid_t pid = fork();
-  if (pid < 0) {
-    hull_cgroup_tasks_close(&tasks);
-    close(sp[0]);
-    close(sp[1]);
-    return hull_err_sys(err, "fork");
-  }
+  if (pid < 0) return hull_err_sys(err, "exec: fork the new process");
   if (pid == 0) {
-    close(sp[0]);
-    struct hull_init_args a = {.spec = j->spec, .process = o->process, .sync_fd = sp[1],
+    close(ours);
+    struct hull_init_args a = {.spec = j->spec, .process = o->process, .sync_fd = theirs,
                                .fifo_fd = -1, .console_fd = -1,
                                .preserve_fds = o->preserve_fds, .seccomp = j->seccomp,
                                .exec = true, .no_new_keyring = true,
@@ -125,10 +119,8 @@ static int spawn(struct exec_job *j, const struct hull_exec_opts *o, struct hull
     memcpy(a.ns_fds, j->ns_fds, sizeof(a.ns_fds));
     _exit(hull_init_main(&a));
   }
-  close(sp[1]);
   j->joins_itself = tasks.n > 0;
-  hull_cgroup_tasks_close(&tasks);
-  j->sync_fd = sp[0];
+  j->sync_fd = hull_steal_fd(&ours);
   j->pid = pid;
   return 0;
 }
@@ -136,7 +128,7 @@ static int spawn(struct exec_job *j, const struct hull_exec_opts *o, struct hull
 static int handshake(struct exec_job *j, const struct hull_exec_opts *o, struct hull_err **err) {
   if (j->cg && !j->joins_itself && hull_cgroup_enter(j->cg, j->pid, o->cgroup, err) < 0)
     return -1;
-  if (hull_sync_send(j->sync_fd, HULL_SYNC_GO, NULL) < 0) return hull_err_sys(err, "sync: send");
+  if (hull_sync_send(j->sync_fd, HULL_SYNC_GO, NULL) < 0) return hull_err_sys(err, "exec: send go to the new process");
   /* The shim opens the pty in the container's devpts (init/shim.c). */
   if (o->process->terminal &&
       hull_sync_expect_fd(j->sync_fd, HULL_SYNC_PTY, &j->master, "exec", err) < 0)

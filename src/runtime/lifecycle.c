@@ -21,7 +21,7 @@ static void run_poststart(const struct hull_spec *spec, const struct hull_state 
  * succeeded: the socket is CLOEXEC) or an error. */
 static int run_start(struct hull_create_job *j, struct hull_err **err) {
   if (!j->start_sent && hull_sync_send(j->sync_fd, HULL_SYNC_START, NULL) < 0)
-    return hull_err_sys(err, "sync: send");
+    return hull_err_sys(err, "run: send start to the container's init");
   enum hull_sync_type t;
   _cleanup_free_ char *msg = NULL;
   if (hull_sync_recv(j->sync_fd, &t, &msg, err) < 0) return -1;

@@ -17,7 +17,7 @@ char *hull_read_fd(int fd, size_t *len, struct hull_err **err) {
     if (r < 0) {
       if (errno == EINTR) continue;
       free(buf);
-      return hull_err_sys(err, "read"), NULL;
+      return hull_err_sys(err, "read fd %d", fd), NULL;
     }
     if (r == 0) break;
     n += (size_t)r;
