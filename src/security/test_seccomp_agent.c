@@ -20,19 +20,12 @@
 #include <signal.h>
 #include <unistd.h>
 
+#include "../../tests/integration/recvfd.h"
+
 static int receive(int conn, char *buf, size_t size, int *fd) {
-  union {
-    char b[CMSG_SPACE(sizeof(int))];
-    struct cmsghdr align;
-  } u;
-  struct iovec iov = {.iov_base = buf, .iov_len = size - 1};
-  struct msghdr msg = {.msg_iov = &iov, .msg_iovlen = 1, .msg_control = u.b, .msg_controllen = sizeof(u.b)};
-  ssize_t n = recvmsg(conn, &msg, MSG_CMSG_CLOEXEC);
+  ssize_t n = recvfd_msg(conn, buf, size, fd);
   if (n <= 0) return -1;
   size_t total = (size_t)n;
-  struct cmsghdr *c = CMSG_FIRSTHDR(&msg);
-  if (c == NULL || c->cmsg_type != SCM_RIGHTS) return -1;
-  memcpy(fd, CMSG_DATA(c), sizeof(int));
   /* The rest of a long state comes as plain data until EOF. */
   while (total < size - 1 && (n = read(conn, buf + total, size - 1 - total)) > 0) total += (size_t)n;
   buf[total] = '\0';

@@ -51,16 +51,8 @@ cg2_teardown() {
   return 0
 }
 
-# gated FIFO CMD...: CMD held until `release FIFO`, output in $BATS_TEST_TMPDIR/out.
-gated() {
-  local fifo=$1
-  shift
-  mkfifo "$fifo"
-  (read -r _ <"$fifo"; exec "$@") >"$BATS_TEST_TMPDIR/out" 2>&1 3>&- &
-  GATED=$!
-  PIDS_TO_KILL="$PIDS_TO_KILL $GATED"
-}
-release() { echo go >"$1"; }
+# gated FIFO CMD... and release FIFO
+. "${BASH_SOURCE[0]%/*}/gate.bash"
 
 # keyed FILE KEY: the value of KEY in a flat-keyed cgroup file.
 keyed() { awk -v k="$2" '$1 == k { print $2 }' "$1"; }

@@ -32,17 +32,6 @@ teardown() {
   return 0
 }
 
-# gated FIFO CMD...: starts CMD (with output to $BATS_TEST_TMPDIR/out) held
-# until release FIFO, so it can be put in a cgroup before it runs.
-gated() {
-  local fifo=$1
-  shift
-  mkfifo "$fifo"
-  (read -r _ <"$fifo"; exec "$@") >"$BATS_TEST_TMPDIR/out" 2>&1 3>&- &
-  GATED=$!
-  PIDS_TO_KILL="$PIDS_TO_KILL $GATED"
-}
-release() { echo go >"$1"; }
 
 dir_of() { awk -v c="$1" '$2 ~ "(^|,)"c"(,|$)" { print $3 }' "$ST"; }
 

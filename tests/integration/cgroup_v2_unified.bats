@@ -40,16 +40,6 @@ v2() {
     "$ROOTDIR" "$DRIVER" "$@"
 }
 
-gated() {
-  local fifo=$1
-  shift
-  mkfifo "$fifo"
-  (read -r _ <"$fifo"; exec "$@") >"$BATS_TEST_TMPDIR/out" 2>&1 3>&- &
-  GATED=$!
-  PIDS_TO_KILL="$PIDS_TO_KILL $GATED"
-}
-release() { echo go >"$1"; }
-
 @test "v2 (unified): detection says v2 when /sys/fs/cgroup is cgroup2" {
   run v2 detect
   [ "$status" -eq 0 ]

@@ -2,6 +2,8 @@
 # HULL_BINARY, HULL_SRCDIR and HULL_BUILDDIR come from `make check`.
 
 HULL=${HULL_BINARY:-$(command -v hull)}
+# gated FIFO CMD... and release FIFO
+. "${BASH_SOURCE[0]%/*}/gate.bash"
 
 # Runs hull with a private state root for this test file.
 hull() {

@@ -1,6 +1,7 @@
-/* Shared by the test receivers of --console-socket (recvtty) and
- * --pidfd-socket (recvpidfd): listen on a unix socket path, accept one
- * connection and take the one fd it sends over SCM_RIGHTS. */
+/* Shared by the test receivers of --console-socket (recvtty),
+ * --pidfd-socket (recvpidfd) and the seccomp listener (the unit test and
+ * src/security/test-seccomp-agent): listen on a unix socket path, accept
+ * one connection and take the one fd it sends over SCM_RIGHTS. */
 #ifndef HULL_TEST_RECVFD_H
 #define HULL_TEST_RECVFD_H
 
@@ -9,6 +10,29 @@
 #include <sys/socket.h>
 #include <sys/un.h>
 #include <unistd.h>
+
+/* One message on conn: its data into DATA (at most LEN-1 bytes, then a
+ * NUL; DATA may be NULL) and the one fd it carries (SCM_RIGHTS, opened
+ * close-on-exec) into *FD. The data's length, or -1 when recvmsg failed
+ * or no whole fd came with the message. */
+static inline ssize_t recvfd_msg(int conn, char *data, size_t len, int *fd) {
+  char sink[64];
+  struct iovec iov = {.iov_base = data ? data : sink, .iov_len = data ? len - 1 : sizeof(sink)};
+  union {
+    char buf[CMSG_SPACE(sizeof(int))];
+    struct cmsghdr align;
+  } u;
+  struct msghdr msg = {.msg_iov = &iov, .msg_iovlen = 1, .msg_control = u.buf,
+                       .msg_controllen = sizeof(u.buf)};
+  ssize_t n = recvmsg(conn, &msg, MSG_CMSG_CLOEXEC);
+  struct cmsghdr *c = n < 0 || (msg.msg_flags & MSG_CTRUNC) ? NULL : CMSG_FIRSTHDR(&msg);
+  if (c == NULL || c->cmsg_level != SOL_SOCKET || c->cmsg_type != SCM_RIGHTS ||
+      c->cmsg_len != CMSG_LEN(sizeof(int)))
+    return -1;
+  if (data) data[n] = '\0';
+  memcpy(fd, CMSG_DATA(c), sizeof(int));
+  return n;
+}
 
 /* Accepts one connection on PATH (a stale socket file is replaced) and
  * returns the fd it carries; the message's data goes to DATA (LEN bytes,
@@ -37,24 +61,13 @@ static inline int recvfd_one(const char *path, const char *who, char *data, size
     fprintf(stderr, "%s: accept: %m\n", who);
     return -1;
   }
-  char sink[64];
-  struct iovec iov = {.iov_base = data ? data : sink, .iov_len = data ? len - 1 : sizeof(sink)};
-  union {
-    char buf[CMSG_SPACE(sizeof(int))];
-    struct cmsghdr align;
-  } u;
-  struct msghdr msg = {.msg_iov = &iov, .msg_iovlen = 1, .msg_control = u.buf,
-                       .msg_controllen = sizeof(u.buf)};
-  ssize_t n = recvmsg(conn, &msg, 0);
+  int fd;
+  ssize_t n = recvfd_msg(conn, data, len, &fd);
   close(conn);
-  struct cmsghdr *c = n < 0 ? NULL : CMSG_FIRSTHDR(&msg);
-  if (c == NULL || c->cmsg_level != SOL_SOCKET || c->cmsg_type != SCM_RIGHTS) {
+  if (n < 0) {
     fprintf(stderr, "%s: no fd received\n", who);
     return -1;
   }
-  if (data) data[n] = '\0';
-  int fd;
-  memcpy(&fd, CMSG_DATA(c), sizeof(int));
   return fd;
 }
 

@@ -24,6 +24,8 @@
 #include <sys/un.h>
 #include <sys/wait.h>
 
+#include "../integration/recvfd.h"
+
 static char cache_dir[] = "/tmp/hull-test-seccomp.XXXXXX";
 
 static int setup(void **state) {
@@ -198,22 +200,6 @@ static int notify_child(struct hull_seccomp_filter *f) {
   return r == 4242 ? 0 : 102;
 }
 
-static int recv_fd(int sock, char *buf, size_t size, int *fd) {
-  union {
-    char b[CMSG_SPACE(sizeof(int))];
-    struct cmsghdr align;
-  } u;
-  struct iovec iov = {.iov_base = buf, .iov_len = size - 1};
-  struct msghdr msg = {.msg_iov = &iov, .msg_iovlen = 1, .msg_control = u.b, .msg_controllen = sizeof(u.b)};
-  ssize_t n = recvmsg(sock, &msg, MSG_CMSG_CLOEXEC);
-  if (n <= 0) return -1;
-  buf[n] = '\0';
-  struct cmsghdr *c = CMSG_FIRSTHDR(&msg);
-  if (c == NULL || c->cmsg_type != SCM_RIGHTS) return -1;
-  memcpy(fd, CMSG_DATA(c), sizeof(int));
-  return 0;
-}
-
 static void notify_listener_gets_fd_and_state(void **state) {
   static char *flags[] = {"SECCOMP_FILTER_FLAG_TSYNC", "SECCOMP_FILTER_FLAG_WAIT_KILLABLE_RECV",
                           "SECCOMP_FILTER_FLAG_LOG", NULL};
@@ -238,7 +224,7 @@ static void notify_listener_gets_fd_and_state(void **state) {
   assert_true(conn >= 0);
   char buf[4096];
   int nfd = -1;
-  assert_int_equal(recv_fd(conn, buf, sizeof(buf), &nfd), 0);
+  assert_true(recvfd_msg(conn, buf, sizeof(buf), &nfd) > 0);
   _cleanup_free_ char *want = hull_xasprintf(
       "{\"ociVersion\":\"%s\",\"fds\":[\"seccompFd\"],\"pid\":%d,\"metadata\":\"meta\\\"data\","
       "\"state\":{\"id\":\"x\"}}", HULL_SPEC_VERSION, (int)pid);
