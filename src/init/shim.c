@@ -152,10 +152,12 @@ static int write_sysctls(const struct hull_init_args *a, struct hull_err **err) 
 }
 
 /* Inside the new namespaces: the root filesystem and what sits in it. */
-static int setup_container(struct hull_init_args *a, const char *state_json,
-                           struct hull_err **err) {
+static int setup_container(struct hull_init_args *a, const char *state_json, bool early_mounts,
+                           size_t next_mount, struct hull_err **err) {
   const struct hull_spec *spec = a->spec;
-  if (hull_rootfs_prepare(spec, &a->rootfs, err) < 0) return -1;
+  int r = early_mounts ? hull_rootfs_prepare_rest(spec, &a->rootfs, next_mount, err)
+                       : hull_rootfs_prepare(spec, &a->rootfs, err);
+  if (r < 0) return -1;
   if (a->process->terminal) {
     if (container_pty(a, a->rootfs.rootfs, err) < 0 ||
         hull_rootfs_console(spec, &a->rootfs, a->console_fd, err) < 0 || setup_console(a, err) < 0)
@@ -319,6 +321,15 @@ static int prepare(struct hull_init_args *a, char **state_json, char **exe, char
   bool early = namespaces_before_go(a);
   if (early) spread(a);
   if (early && make_namespaces(a, CLONE_NEWCGROUP, err) < 0) return -1;
+  /* Pipelined (no network set-up, no prestart or createRuntime hook: GO2
+   * brings nothing the rootfs needs), the rootfs and the mounts before the
+   * first cgroup mount are made now, while the parent makes the cgroup,
+   * not after the join: none of them depends on it; no process of the
+   * container exists yet, none is forked before the join. */
+  bool early_mounts = early && a->pipelined && !a->exec;
+  size_t next_mount = 0;
+  if (early_mounts && hull_rootfs_prepare_early(a->spec, &a->rootfs, &next_mount, err) < 0)
+    return -1;
   if (go_and_join(a, err) < 0) return -1;
   /* In a user namespace made by clone, the maps are written now: become
    * its root so what the shim creates is owned by the mapped root. */
@@ -346,7 +357,7 @@ static int prepare(struct hull_init_args *a, char **state_json, char **exe, char
   if (a->exec && a->process->terminal &&
       (container_pty(a, "/", err) < 0 || setup_console(a, err) < 0))
     return -1;
-  if (!a->exec && setup_container(a, *state_json, err) < 0) return -1;
+  if (!a->exec && setup_container(a, *state_json, early_mounts, next_mount, err) < 0) return -1;
   if (reopen_dev_null(err) < 0) return -1;
   own_stdio(a);
   if (!a->no_new_keyring && !a->exec)

@@ -71,10 +71,16 @@ static bool in_user_namespace(void) {
   return sscanf(map, "%lu %lu %lu", &a, &b, &c) != 3 || a != 0 || b != 0 || c != 4294967295UL;
 }
 
-int hull_rootfs_prepare(const struct hull_spec *spec, const struct hull_rootfs_opts *in_opts,
+static bool is_cgroup_mount(const struct hull_mount *m) {
+  return m->type && (strcmp(m->type, "cgroup") == 0 || strcmp(m->type, "cgroup2") == 0);
+}
+
+/* The rootfs bound onto itself (or the copy-on-write overlay over it):
+ * a mount root for pivot_root, and the tree fd is the root every
+ * in-rootfs lookup starts from. */
+static int rootfs_begin(const struct hull_spec *spec, struct hull_rootfs_opts *opts,
                         struct hull_err **err) {
-  struct hull_rootfs_opts o = *in_opts, *opts = &o;
-  if (!o.new_userns && in_user_namespace()) o.new_userns = true;
+  if (!opts->new_userns && in_user_namespace()) opts->new_userns = true;
   unsigned long prop;
   if (root_propagation(spec, &prop, err) < 0) return -1;
   if (check_mount_label(spec, err) < 0) return -1;
@@ -87,19 +93,52 @@ int hull_rootfs_prepare(const struct hull_spec *spec, const struct hull_rootfs_o
   if ((prop & MS_SHARED) && parent_mount_private(opts->rootfs, err) < 0) return -1;
   _cleanup_close_ int src = open(opts->rootfs, O_PATH | O_DIRECTORY | O_CLOEXEC);
   if (src < 0) return hull_err_sys(err, "root.path %s", opts->rootfs);
-  /* The rootfs bound onto itself (or the copy-on-write overlay over it):
-   * a mount root for pivot_root, and the tree fd is the root every
-   * in-rootfs lookup starts from. */
   _cleanup_close_ int rootfd = storage_overlay_root(opts, err);
   if (rootfd == -1) return -1;
   if (rootfd == -2) rootfd = storage_clone_tree(src, true, opts->rootfs, err);
   if (rootfd < 0) return hull_err_prefix(err, "root.path");
   if (storage_move_mount(rootfd, src, opts->rootfs, err) < 0) return hull_err_prefix(err, "root.path");
-  for (size_t i = 0; i < spec->n_mounts; i++)
-    if (storage_mount_one(rootfd, spec, &spec->mounts[i], opts, err) < 0)
-      return hull_err_prefix(err, "mounts[%zu] %s", i,
-                             spec->mounts[i].destination ? spec->mounts[i].destination : "");
+  return hull_steal_fd(&rootfd);
+}
+
+/* spec->mounts from *next on, in order; with stop_at_cgroup up to the
+ * first cgroup mount (*next is then where to go on). */
+static int mounts_from(int rootfd, const struct hull_spec *spec, const struct hull_rootfs_opts *opts,
+                       size_t *next, bool stop_at_cgroup, struct hull_err **err) {
+  for (; *next < spec->n_mounts; (*next)++) {
+    const struct hull_mount *m = &spec->mounts[*next];
+    if (stop_at_cgroup && is_cgroup_mount(m)) return 0;
+    if (storage_mount_one(rootfd, spec, m, opts, err) < 0)
+      return hull_err_prefix(err, "mounts[%zu] %s", *next, m->destination ? m->destination : "");
+  }
+  return 0;
+}
+
+int hull_rootfs_prepare_early(const struct hull_spec *spec, struct hull_rootfs_opts *opts,
+                              size_t *next, struct hull_err **err) {
+  *next = 0;
+  _cleanup_close_ int rootfd = rootfs_begin(spec, opts, err);
+  if (rootfd < 0) return -1;
+  return mounts_from(rootfd, spec, opts, next, true, err);
+}
+
+int hull_rootfs_prepare_rest(const struct hull_spec *spec, const struct hull_rootfs_opts *opts,
+                             size_t next, struct hull_err **err) {
+  /* The rootfs path now leads to the tree early moved there. */
+  _cleanup_close_ int rootfd = open(opts->rootfs, O_PATH | O_DIRECTORY | O_CLOEXEC);
+  if (rootfd < 0) return hull_err_sys(err, "root.path %s", opts->rootfs);
+  if (mounts_from(rootfd, spec, opts, &next, false, err) < 0) return -1;
   return storage_setup_dev(rootfd, spec, opts, dev_is_bind(spec), err);
+}
+
+int hull_rootfs_prepare(const struct hull_spec *spec, const struct hull_rootfs_opts *in_opts,
+                        struct hull_err **err) {
+  struct hull_rootfs_opts o = *in_opts;
+  _cleanup_close_ int rootfd = rootfs_begin(spec, &o, err);
+  if (rootfd < 0) return -1;
+  size_t next = 0;
+  if (mounts_from(rootfd, spec, &o, &next, false, err) < 0) return -1;
+  return storage_setup_dev(rootfd, spec, &o, dev_is_bind(spec), err);
 }
 
 int hull_rootfs_console(const struct hull_spec *spec, const struct hull_rootfs_opts *opts,

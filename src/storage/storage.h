@@ -90,6 +90,15 @@ int hull_overlay_remove(const char *state_dir, const char *id, const char *value
  * when they cannot be mounted. linux.mountLabel without SELinux is an error. */
 int hull_rootfs_prepare(const struct hull_spec *spec, const struct hull_rootfs_opts *opts,
                         struct hull_err **err);
+/* Phase 1 in two steps, for a shim with nothing to wait for before its
+ * rootfs: early does the rootfs and the mounts before the first cgroup
+ * mount (none of them depends on the cgroup; opts->new_userns is set when
+ * found), *next the index of that mount; rest the mounts from next on and
+ * /dev, from the rootfs path (where early moved the rootfs tree). */
+int hull_rootfs_prepare_early(const struct hull_spec *spec, struct hull_rootfs_opts *opts,
+                              size_t *next, struct hull_err **err);
+int hull_rootfs_prepare_rest(const struct hull_spec *spec, const struct hull_rootfs_opts *opts,
+                             size_t next, struct hull_err **err);
 
 /* A pty of the devpts the container sees at /dev/pts (its own instance,
  * as runc and crun use): /dev/pts/ptmx resolved inside rootfd (the
