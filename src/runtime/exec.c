@@ -165,6 +165,6 @@ int hull_container_exec(const struct hull_runtime_ctx *ctx, const char *id,
     }
   }
   exec_job_free(&j);
-  if (!o->detach) sigprocmask(SIG_SETMASK, &orig, NULL);
+  if (!o->detach) hull_restore_signals(&orig);
   return r;
 }

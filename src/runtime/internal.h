@@ -38,6 +38,8 @@ int hull_wait_foreground(pid_t pid, int master, bool reap_all);
 /* Blocks every signal a foreground run/exec forwards (from before the
  * container exists, so none is lost); *old gets the previous mask. */
 void hull_block_signals(sigset_t *old);
+/* Back to orig, dropping what arrived for a process that has gone. */
+void hull_restore_signals(const sigset_t *orig);
 
 /* Compiles the container's seccomp profile with the filter cache in
  * <root>/.seccomp-cache, so each --root keeps its own (a test root or a

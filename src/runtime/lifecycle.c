@@ -73,7 +73,7 @@ int hull_container_create(const struct hull_runtime_ctx *ctx, const char *id,
     }
   }
   hull_create_job_free(&j);
-  if (fg) sigprocmask(SIG_SETMASK, &orig, NULL);
+  if (fg) hull_restore_signals(&orig);
   return r;
 }
 

@@ -31,16 +31,37 @@ static bool reap(pid_t pid, bool reap_all, int *status) {
   return done;
 }
 
+static void forwarded_signals(sigset_t *set) {
+  sigfillset(set);
+  /* Synchronous faults stay with us. */
+  sigdelset(set, SIGSEGV);
+  sigdelset(set, SIGBUS);
+  sigdelset(set, SIGILL);
+  sigdelset(set, SIGFPE);
+  sigdelset(set, SIGTRAP);
+}
+
 void hull_block_signals(sigset_t *old) {
   sigset_t all;
-  sigfillset(&all);
-  /* Synchronous faults stay with us. */
-  sigdelset(&all, SIGSEGV);
-  sigdelset(&all, SIGBUS);
-  sigdelset(&all, SIGILL);
-  sigdelset(&all, SIGFPE);
-  sigdelset(&all, SIGTRAP);
+  forwarded_signals(&all);
   sigprocmask(SIG_BLOCK, &all, old);
+}
+
+/* Signals still pending once the process is gone were meant for it (the
+ * foreground forwards them); there is no one left to give them to, and
+ * taking them ourselves would turn its exit status into our death by
+ * that signal: timeout(1) signals us and then our whole process group,
+ * so a second SIGTERM often arrives after the first one ended the
+ * process. They are dropped, except those the caller had blocked. */
+void hull_restore_signals(const sigset_t *orig) {
+  sigset_t drop;
+  forwarded_signals(&drop);
+  for (int sig = 1; sig < NSIG; sig++)
+    if (sigismember(orig, sig) == 1) sigdelset(&drop, sig);
+  const struct timespec now = {0, 0};
+  while (sigtimedwait(&drop, NULL, &now) > 0) {
+  }
+  sigprocmask(SIG_SETMASK, orig, NULL);
 }
 
 static int make_signalfd(sigset_t *old) {

@@ -277,3 +277,126 @@ recv_pidfd() {
   [ "$status" -eq 0 ]
   [[ "$output" == *config.json ]]
 }
+
+# ---- signals to a foreground exec or run ----------------------------------
+# A process that traps HUP, INT and TERM and exits 41, 42 or 43 on them
+# (marker: /tmp/ready-N once the traps are set).
+trapper() {
+  echo "trap 'exit 41' HUP; trap 'exit 42' INT; trap 'exit 43' TERM; touch /tmp/ready-$1; while :; do sleep 0.1; done"
+}
+
+# alive PID: running, not a zombie.
+alive() {
+  [ -e "/proc/$1" ] && [ "$(awk '{print $3}' "/proc/$1/stat" 2>/dev/null)" != Z ]
+}
+
+# bg_hull ARGS...: hull in the background, FG_PID its pid once it is hull
+# (not yet the subshell or env, which would take an early signal
+# themselves), with default signal dispositions (env: a script's
+# background job starts with SIGINT ignored, and hull passes that on).
+bg_hull() {
+  local comm= i
+  ( trap - ERR; exec env --default-signal "$HULL" --root "$HULL_TEST_ROOT" "$@" </dev/null ) &
+  FG_PID=$!
+  # read: no fork, so the signal can come within microseconds of the exec
+  for i in $(seq 100000); do
+    read -r comm <"/proc/$FG_PID/comm" 2>/dev/null || break
+    [ "$comm" = hull ] && return 0
+  done
+  echo "hull never started (comm \"$comm\")" >&2
+  return 1
+}
+
+# fg_signal PID SIG WHEN READY: SIG to the foreground hull PID (not to its
+# process), at once (WHEN=early: maybe before hull blocks signals or before
+# the traps are set) or once READY exists (running), then SIGCONTs as
+# timeout(1) sends after its signal (one of them, while LeakSanitizer's
+# exit-time check attached to hull, made a sanitizer build spin forever).
+# Sets FG_STATUS to hull's exit status; fails if hull is still there 30 s
+# later (a hang, whatever the load), and kills it then.
+fg_signal() {
+  local p=$1 sig=$2 when=$3 ready=$4 i
+  if [ "$when" = running ]; then
+    for i in $(seq 300); do [ -e "$(eval echo "$ready")" ] && break; sleep 0.1; done
+    [ -e "$(eval echo "$ready")" ] || { echo "the process never set its traps" >&2; return 1; }
+  fi
+  kill -s "$sig" "$p"
+  # timeout(1) signals the child, then its process group (the first one
+  # may already have ended hull)
+  kill -s "$sig" "$p" 2>/dev/null || true
+  for i in $(seq 200); do kill -CONT "$p" 2>/dev/null || break; done
+  for i in $(seq 300); do alive "$p" || break; sleep 0.1; done
+  if alive "$p"; then
+    echo "hull did not exit in 30 s after SIG$sig ($when):" >&2
+    ps -eo pid,ppid,pgid,stat,pcpu,wchan:20,args | awk -v p="$p" '$1 == p || $2 == p' >&2
+    kill -9 "$p"
+    return 1
+  fi
+  FG_STATUS=0
+  wait "$p" || FG_STATUS=$?
+}
+
+# expect_status SIG WHEN: the trap's status; early, also 128+N (hull or the
+# process killed by SIG before it blocked it or set its trap).
+expect_status() {
+  local want
+  case $1 in HUP) want=41 ;; INT) want=42 ;; TERM) want=43 ;; esac
+  [ "$FG_STATUS" -eq "$want" ] && return 0
+  [ "$2" = early ] && [ "$FG_STATUS" -eq $((128 + $(kill -l "$1"))) ] && return 0
+  echo "SIG$1 ($2): hull exited $FG_STATUS, wanted $want" >&2
+  return 1
+}
+
+@test "exec in the foreground: a signal to hull reaches the process at any moment, hull exits with its status, nothing left" {
+  start_sleeper xsig
+  local init sig when n
+  init=$(hull state xsig | jq -r .pid)
+  for when in early running; do
+    for sig in TERM INT HUP; do
+      n=$RANDOM
+      bg_hull exec xsig sh -c "$(trapper $n)"
+      fg_signal "$FG_PID" "$sig" "$when" "/proc/$init/root/tmp/ready-$n"
+      expect_status "$sig" "$when"
+      # the exec'd shell and its sleep are gone: the init is alone again
+      for _ in $(seq 50); do
+        [ "$(hull ps --format json xsig | jq length)" = 1 ] && break
+        sleep 0.1
+      done
+      [ "$(hull ps --format json xsig | jq length)" = 1 ]
+    done
+  done
+  [ "$(status_of xsig)" = running ]
+}
+
+@test "run in the foreground: a signal to hull reaches the process at any moment, hull exits with its status and deletes the container" {
+  local sig when n cg init
+  cg=$(cat "$B/.cgname")
+  for when in early running; do
+    # The process is the container's pid 1, to which the kernel delivers
+    # no signal it has no handler for: one that comes before its traps
+    # are set is dropped (as with runc). Early, the reaper is pid 1 and
+    # passes it on: the shell gets it, trap or not.
+    init=
+    [ "$when" = early ] && init=--init
+    for sig in TERM INT HUP; do
+      n=$RANDOM
+      update_config "$B" '.process.args = ["sh", "-c", $s]' --arg s "$(trapper $n)"
+      rm -f "$B/pid"
+      bg_hull run $init --pid-file "$B/pid" --bundle "$B" r$n
+      fg_signal "$FG_PID" "$sig" "$when" "/proc/\$(cat $B/pid 2>/dev/null || echo none)/root/tmp/ready-$n"
+      expect_status "$sig" "$when"
+      [ ! -e "$HULL_TEST_ROOT/r$n" ]
+      [ ! -d "/sys/fs/cgroup/pids/hull-test/$cg" ]
+    done
+  done
+}
+
+@test "run in the foreground: a signal that comes after the process exited (in a poststop hook) does not replace its status" {
+  # The hook runs while hull tears the container down, the process gone:
+  # its SIGTERM has no one to go to and must not kill hull.
+  update_config "$B" '.process.args = ["sh", "-c", "exit 7"] |
+    .hooks.poststop = [{"path": "/bin/sh", "args": ["sh", "-c", "kill -TERM $PPID; kill -HUP $PPID"]}]'
+  run hull run --bundle "$B" late </dev/null
+  [ "$status" -eq 7 ]
+  [ ! -e "$HULL_TEST_ROOT/late" ]
+}
