@@ -170,8 +170,7 @@ struct hull_cgroup *hull_cgroup_create(const char *manager, const char *cgroups_
     hull_err_free(&local);
     return new_handle(HULL_CGROUP_DISABLED);
   }
-  if (err && *err == NULL) *err = local;
-  else hull_err_free(&local);
+  hull_err_move(err, &local);
   hull_err_prefix(err, "cgroup %s", cleaned);
   return NULL;
 }

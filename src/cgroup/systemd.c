@@ -172,7 +172,7 @@ static int stop_unit(struct hull_dbus *c, struct sd_jobs *w, const char *unit, s
   if (r == 0) r = wait_job(c, w, &reply, "stop", unit, &e);
   reset_failed(c, unit);
   /* e is kept apart until now: a NoSuchUnit answer is no error at all */
-  if (r < 0 && err && *err == NULL) *err = hull_steal_ptr(&e);
+  hull_err_move(err, &e);
   return r;
 }
 

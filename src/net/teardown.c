@@ -13,14 +13,6 @@
 #include <libmnl/libmnl.h>
 #include <string.h>
 
-/* Keeps the first error, frees later ones. */
-static void keep_first(struct hull_err **err, struct hull_err **e, int *rc) {
-  if (*e == NULL) return;
-  *rc = -1;
-  if (err != NULL && *err == NULL) *err = hull_steal_ptr(e);
-  else hull_err_free(e);
-}
-
 static int remove_host_veth(const char *id, struct hull_err **err) {
   char hname[IFNAMSIZ];
   hull_net_host_ifname(id, hname);
@@ -39,19 +31,19 @@ int hull_net_teardown(const struct hull_spec *spec, const struct hull_net_ctx *c
   hull_err_free(&e);
   if (!parsed || o.kind == HULL_NET_PASTA || o.kind == HULL_NET_SLIRP) {
     hull_usernet_stop(ctx, &e);
-    keep_first(err, &e, &rc);
+    if (hull_err_move(err, &e) < 0) rc = -1;
   }
   if (!parsed || o.kind == HULL_NET_VETH) {
     remove_host_veth(ctx->id, &e);
-    keep_first(err, &e, &rc);
+    if (hull_err_move(err, &e) < 0) rc = -1;
     if (!parsed || o.nat || o.n_ports > 0) {
       hull_nft_teardown(ctx->id, &e);
-      keep_first(err, &e, &rc);
+      if (hull_err_move(err, &e) < 0) rc = -1;
     }
   }
   if (ctx->state_root != NULL) {
     hull_lease_release(ctx->state_root, ctx->id, &e);
-    keep_first(err, &e, &rc);
+    if (hull_err_move(err, &e) < 0) rc = -1;
   }
   if (parsed) hull_net_opts_free(&o);
   if (rc < 0) hull_err_prefix(err, "network teardown");

@@ -41,8 +41,7 @@ static int run_foreground(struct hull_create_job *j, int *exit_code, struct hull
       hull_container_open(j->ctx->root, j->id, true, &oerr);
   if (c == NULL) { /* deleted meanwhile is fine */
     if (oerr->errnum == ENOENT) return 0;
-    if (err && *err == NULL) *err = hull_steal_ptr(&oerr);
-    return -1;
+    return hull_err_move(err, &oerr);
   }
   return hull_container_teardown(c, j->spec, err);
 }

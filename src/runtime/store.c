@@ -109,7 +109,7 @@ struct hull_container *hull_container_open(const char *root, const char *id,
   _cleanup_err_ struct hull_err *lerr = NULL;
   c->state = hull_state_load(root, id, &lerr);
   if (c->state == NULL && !allow_half_made) {
-    if (err && *err == NULL) *err = hull_steal_ptr(&lerr);
+    hull_err_move(err, &lerr);
     hull_container_close(c);
     return NULL;
   }

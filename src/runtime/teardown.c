@@ -81,12 +81,6 @@ static void kill_everything(const struct hull_state *st, struct hull_cgroup *cg)
   for (int i = 0; i < 1000 && hull_pid_alive(st->pid, st->start_time); i++) hull_sleep_ms(10);
 }
 
-static void keep_first(struct hull_err **first, struct hull_err **e) {
-  if (*e == NULL) return;
-  if (*first == NULL) *first = hull_steal_ptr(e);
-  else hull_err_free(e);
-}
-
 int hull_container_teardown(struct hull_container *c, const struct hull_spec *spec,
                             struct hull_err **err) {
   struct hull_state *st = c->state;
@@ -104,12 +98,12 @@ int hull_container_teardown(struct hull_container *c, const struct hull_spec *sp
   if (st && st->net_setup && spec) {
     struct hull_net_ctx nctx = {.id = c->id, .state_root = c->root, .state_dir = c->dir,
                                 .net_mode = st->net_mode, .pid = 0};
-    if (hull_net_teardown(spec, &nctx, &e) < 0) hull_err_prefix(&e, "network teardown");
-    keep_first(&first, &e);
+    hull_net_teardown(spec, &nctx, &e); /* its errors say "network teardown" */
+    hull_err_move(&first, &e);
   }
   if (cg) {
     if (hull_cgroup_destroy(cg, &e) < 0) hull_err_prefix(&e, "remove cgroup");
-    keep_first(&first, &e);
+    hull_err_move(&first, &e);
     hull_cgroup_free(cg);
   }
   /* poststop: only for containers that got past create; failures are
@@ -125,12 +119,9 @@ int hull_container_teardown(struct hull_container *c, const struct hull_spec *sp
   for (size_t i = 0; st && i < st->n_annotations; i++)
     if (strcmp(st->annotations[i].key, HULL_ANNOTATION_ROOTFS_OVERLAY) == 0)
       ovl = st->annotations[i].value;
-  if (hull_overlay_remove(c->dir, c->id, ovl, &e) < 0) keep_first(&first, &e);
-  if (hull_container_remove_dir(c, &e) < 0) keep_first(&first, &e);
-  if (first) {
-    if (err && *err == NULL) *err = first;
-    else hull_err_free(&first);
-    return -1;
-  }
-  return 0;
+  hull_overlay_remove(c->dir, c->id, ovl, &e);
+  hull_err_move(&first, &e);
+  hull_container_remove_dir(c, &e);
+  hull_err_move(&first, &e);
+  return hull_err_move(err, &first);
 }

@@ -59,6 +59,13 @@ int hull_err_prefix(struct hull_err **err, const char *fmt, ...) {
   return -1;
 }
 
+int hull_err_move(struct hull_err **dst, struct hull_err **src) {
+  if (*src == NULL) return 0;
+  if (dst != NULL && *dst == NULL) *dst = hull_steal_ptr(src);
+  else hull_err_free(src);
+  return -1;
+}
+
 void hull_err_free(struct hull_err **err) {
   if (err == NULL || *err == NULL) return;
   free((*err)->msg);

@@ -31,6 +31,11 @@ int hull_err_sys(struct hull_err **err, const char *fmt, ...)
 int hull_err_prefix(struct hull_err **err, const char *fmt, ...)
     __attribute__((format(printf, 2, 3)));
 void hull_err_free(struct hull_err **err);
+/* Moves *src into *dst (dst NULL: nowhere) unless *dst holds an error
+ * already: the first one is what gets reported, as with hull_err_set, so
+ * a cleanup that goes on after a failure keeps it. *src is empty after.
+ * Returns -1 when *src held an error, 0 when it was empty. */
+int hull_err_move(struct hull_err **dst, struct hull_err **src);
 #if defined(__clang_analyzer__) && !defined(HULL_ERR_IMPL)
 /* The static analyzer (make lint) checks one file at a time: without this
  * it does not know these return -1 and follows error paths as successes

@@ -24,6 +24,24 @@ static void err_keeps_first_and_prefixes(void **state) {
   assert_null(err);
 }
 
+static void err_move_keeps_the_first(void **state) {
+  (void)state;
+  struct hull_err *first = NULL, *e = NULL;
+  assert_int_equal(hull_err_move(&first, &e), 0); /* nothing to move */
+  assert_null(first);
+  hull_err_set(&e, EBUSY, "rmdir %s", "/a");
+  assert_int_equal(hull_err_move(&first, &e), -1);
+  assert_null(e);
+  hull_err_set(&e, EIO, "later");
+  assert_int_equal(hull_err_move(&first, &e), -1); /* freed: first wins */
+  assert_null(e);
+  assert_string_equal(first->msg, "rmdir /a: Device or resource busy");
+  hull_err_set(&e, EIO, "nowhere");
+  assert_int_equal(hull_err_move(NULL, &e), -1);
+  assert_null(e);
+  hull_err_free(&first);
+}
+
 static void err_null_is_safe(void **state) {
   assert_int_equal(hull_err_set(NULL, EINVAL, "nothing"), -1);
   assert_int_equal(hull_err_prefix(NULL, "ctx"), -1);
@@ -298,6 +316,7 @@ int main(void) {
       cmocka_unit_test(format_time_matches_gmtime),
       cmocka_unit_test(err_keeps_first_and_prefixes),
       cmocka_unit_test(err_null_is_safe),
+      cmocka_unit_test(err_move_keeps_the_first),
       cmocka_unit_test(parse_numbers_strictly),
       cmocka_unit_test(json_log_line_shape),
       cmocka_unit_test(json_escape_controls_and_truncation),
