@@ -475,18 +475,13 @@ static bool two_seen(void *data) { return ((struct seen *)data)->n >= 2; }
 
 static void test_conn_scripted_peer(void **state) {
   (void)state;
-  char dir[] = "/tmp/hull-dbus-test.XXXXXX";
-  assert_non_null(mkdtemp(dir));
-  struct sockaddr_un sa = {.sun_family = AF_UNIX};
-  snprintf(sa.sun_path, sizeof(sa.sun_path), "%s/s", dir);
-  int lfd = socket(AF_UNIX, SOCK_STREAM, 0);
-  assert_int_equal(bind(lfd, (struct sockaddr *)&sa, sizeof(sa)), 0);
-  assert_int_equal(listen(lfd, 1), 0);
+  struct unit_listener l;
+  unit_listen(&l);
   pid_t pid = fork();
-  if (pid == 0) peer(lfd);
-  close(lfd);
+  if (pid == 0) peer(l.fd);
+  close(hull_steal_fd(&l.fd));
   struct hull_err *err = NULL;
-  struct hull_dbus *c = hull_dbus_open(sa.sun_path, false, 1000, &err);
+  struct hull_dbus *c = hull_dbus_open(l.path, false, 1000, &err);
   assert_non_null(c);
   struct seen seen = {0};
   hull_dbus_on_signal(c, count_signal, &seen);
@@ -517,8 +512,7 @@ static void test_conn_scripted_peer(void **state) {
   int st;
   assert_int_equal(waitpid(pid, &st, 0), pid);
   assert_true(WIFEXITED(st) && WEXITSTATUS(st) == 0);
-  unlink(sa.sun_path);
-  rmdir(dir);
+  unit_unlisten(&l);
 }
 
 static void test_conn_refused_and_timeout(void **state) {
@@ -528,27 +522,21 @@ static void test_conn_refused_and_timeout(void **state) {
   assert_non_null(strstr(err->msg, "D-Bus: connect /nonexistent/hull/bus: No such file or directory"));
   hull_err_free(&err);
   /* A peer that accepts and never answers the authentication. */
-  char dir[] = "/tmp/hull-dbus-test.XXXXXX";
-  assert_non_null(mkdtemp(dir));
-  struct sockaddr_un sa = {.sun_family = AF_UNIX};
-  snprintf(sa.sun_path, sizeof(sa.sun_path), "%s/s", dir);
-  int lfd = socket(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0);
-  assert_int_equal(bind(lfd, (struct sockaddr *)&sa, sizeof(sa)), 0);
-  assert_int_equal(listen(lfd, 1), 0);
+  struct unit_listener l;
+  unit_listen(&l);
   pid_t pid = fork();
   if (pid == 0) {
-    int fd = accept(lfd, NULL, NULL);
+    int fd = accept(l.fd, NULL, NULL);
     char b[256];
     while (read(fd, b, sizeof(b)) > 0) {}
     _exit(0);
   }
-  close(lfd);
-  assert_null(hull_dbus_open(sa.sun_path, false, 0, &err));
+  close(hull_steal_fd(&l.fd));
+  assert_null(hull_dbus_open(l.path, false, 0, &err));
   assert_int_equal(err->errnum, ETIMEDOUT);
   hull_err_free(&err);
   waitpid(pid, NULL, 0);
-  unlink(sa.sun_path);
-  rmdir(dir);
+  unit_unlisten(&l);
 }
 
 int main(void) {

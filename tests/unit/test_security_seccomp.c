@@ -185,7 +185,7 @@ static void default_errno_and_kill(void **state) {
   assert_int_equal(WTERMSIG(status), SIGSYS);
 }
 
-static const char *sock_path = "/tmp/hull-test-seccomp-agent.sock";
+static struct unit_listener agent; /* the listenerPath notify_child sends to */
 
 static int notify_child(struct hull_seccomp_filter *f) {
   struct hull_err *err = NULL;
@@ -193,7 +193,7 @@ static int notify_child(struct hull_seccomp_filter *f) {
   prctl(PR_SET_NO_NEW_PRIVS, 1, 0, 0, 0);
   if (hull_seccomp_load(f, &nfd, &err) < 0 || nfd < 0) return 100;
   _cleanup_free_ char *state = hull_seccomp_process_state_json(getpid(), "meta\"data", "{\"id\":\"x\"}");
-  if (hull_seccomp_send_listener(sock_path, nfd, state, &err) < 0) return 101;
+  if (hull_seccomp_send_listener(agent.path, nfd, state, &err) < 0) return 101;
   close(nfd);
   /* Blocks until the agent answers for us. */
   long r = syscall(SYS_getppid);
@@ -211,16 +211,11 @@ static void notify_listener_gets_fd_and_state(void **state) {
   if (f == NULL) fail_msg("%s", err->msg);
   assert_true(hull_seccomp_filter_has_notify(f));
 
-  unlink(sock_path);
-  _cleanup_close_ int ls = socket(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0);
-  struct sockaddr_un addr = {.sun_family = AF_UNIX};
-  strcpy(addr.sun_path, sock_path);
-  assert_int_equal(bind(ls, (struct sockaddr *)&addr, sizeof(addr)), 0);
-  assert_int_equal(listen(ls, 1), 0);
+  unit_listen(&agent);
   pid_t pid = fork();
   assert_true(pid >= 0);
   if (pid == 0) _exit(notify_child(f));
-  _cleanup_close_ int conn = accept4(ls, NULL, NULL, SOCK_CLOEXEC);
+  _cleanup_close_ int conn = accept4(agent.fd, NULL, NULL, SOCK_CLOEXEC);
   assert_true(conn >= 0);
   char buf[4096];
   int nfd = -1;
@@ -240,7 +235,7 @@ static void notify_listener_gets_fd_and_state(void **state) {
   close(nfd);
   int status;
   assert_int_equal(waitpid(pid, &status, 0), pid);
-  unlink(sock_path);
+  unit_unlisten(&agent);
   assert_true(WIFEXITED(status));
   assert_int_equal(WEXITSTATUS(status), 0);
 }

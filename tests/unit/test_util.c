@@ -208,18 +208,13 @@ static void unix_connect_errors_and_success(void **state) {
   assert_non_null(strstr(err->msg, ": 199 bytes, a unix socket takes 107: File name too long"));
   hull_err_free(&err);
 
-  char dir[] = "/tmp/hull-util-sock.XXXXXX";
-  assert_non_null(mkdtemp(dir));
-  struct sockaddr_un sa = {.sun_family = AF_UNIX};
-  snprintf(sa.sun_path, sizeof(sa.sun_path), "%s/s", dir);
-  int lfd = socket(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0);
-  assert_int_equal(bind(lfd, (struct sockaddr *)&sa, sizeof(sa)), 0);
-  assert_int_equal(listen(lfd, 1), 0);
-  int fd = hull_unix_connect(sa.sun_path, "linux.seccomp.listenerPath", &err);
+  struct unit_listener l;
+  unit_listen(&l);
+  int fd = hull_unix_connect(l.path, "linux.seccomp.listenerPath", &err);
   assert_true(fd >= 0);
   assert_null(err);
   assert_true(fcntl(fd, F_GETFD) & FD_CLOEXEC);
-  int peer = accept(lfd, NULL, NULL);
+  int peer = accept(l.fd, NULL, NULL);
   assert_true(peer >= 0);
   assert_int_equal(write(fd, "x", 1), 1);
   char c = 0;
@@ -227,9 +222,7 @@ static void unix_connect_errors_and_success(void **state) {
   assert_int_equal(c, 'x');
   close(peer);
   close(fd);
-  close(lfd);
-  unlink(sa.sun_path);
-  rmdir(dir);
+  unit_unlisten(&l);
 }
 
 static void ms_until_clamps(void **state) {
