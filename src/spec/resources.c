@@ -69,10 +69,13 @@ static int parse_memory(struct pctx *c, yajl_val obj, struct hull_resources *r) 
   if (jobj(c, obj, "memory", &v) < 0) return -1;
   if (v == NULL) return 0;
   size_t old = pctx_key(c, "memory");
-  if (jint(c, v, "limit", INT64_MIN, INT64_MAX, &r->memory.limit, &r->memory.has_limit) < 0 ||
-      jint(c, v, "reservation", INT64_MIN, INT64_MAX, &r->memory.reservation,
+  /* Bytes, or -1 for no limit: another negative is no limit either on
+   * cgroup v2 (written as "max") but an EINVAL on v1 and with runc, so
+   * it is refused on both (containerd's Tasks.Update with -5 found it). */
+  if (jint(c, v, "limit", -1, INT64_MAX, &r->memory.limit, &r->memory.has_limit) < 0 ||
+      jint(c, v, "reservation", -1, INT64_MAX, &r->memory.reservation,
            &r->memory.has_reservation) < 0 ||
-      jint(c, v, "swap", INT64_MIN, INT64_MAX, &r->memory.swap, &r->memory.has_swap) < 0 ||
+      jint(c, v, "swap", -1, INT64_MAX, &r->memory.swap, &r->memory.has_swap) < 0 ||
       jint(c, v, "kernel", INT64_MIN, INT64_MAX, &r->memory.kernel, &r->memory.has_kernel) < 0 ||
       jint(c, v, "kernelTCP", INT64_MIN, INT64_MAX, &r->memory.kernel_tcp,
            &r->memory.has_kernel_tcp) < 0 ||

@@ -57,3 +57,24 @@ teardown() {
   [ "${lines[0]}" = out ]
   [ "${lines[1]}" = err ]
 }
+
+@test "memory limits below -1 are refused, naming the field, at create and update (containerd's Tasks.Update)" {
+  # on cgroup v2 a -5 became "max": no limit at all (found by containerd
+  # in the VM); runc fails it (EINVAL), as cgroup v1 does
+  update_config "$B" '.linux.resources.memory = {"limit": -5}'
+  run hull run --bundle "$B" "$ID"
+  [ "$status" -ne 0 ]
+  [[ "$output" == *"linux.resources.memory.limit: -5 out of range [-1,"* ]]
+  [ ! -e "$HULL_TEST_ROOT/$ID" ]
+  update_config "$B" '.linux.resources.memory = {"limit": 67108864} | .process.args = ["sleep", "100"]'
+  hull run -d --bundle "$B" "$ID"
+  run hull update --resources - "$ID" <<<'{"memory": {"swap": -2}}'
+  [ "$status" -ne 0 ]
+  [[ "$output" == *"memory.swap: -2 out of range [-1,"* ]]
+  # unchanged, and -1 still means no limit
+  d=/sys/fs/cgroup/memory/hull-test/$(cat "$B/.cgname")
+  [ -d "$d" ] || d=/sys/fs/cgroup/hull-test/$(cat "$B/.cgname")
+  [ "$(cat "$d/memory.limit_in_bytes" 2>/dev/null || cat "$d/memory.max")" = 67108864 ]
+  hull update --resources - "$ID" <<<'{"memory": {"limit": -1}}'
+  [[ "$(cat "$d/memory.limit_in_bytes" 2>/dev/null || cat "$d/memory.max")" =~ ^(max|9223372036854771712)$ ]]
+}

@@ -295,6 +295,16 @@ static void process_and_resources_entry_points(void **state) {
   assert_null(r);
   assert_string_equal(err->msg, "resources.cpu.shares: expected integer, got string");
   hull_err_free(&err);
+  /* a negative byte count but -1 (no limit) is refused, not made "max" */
+  static const char *neg[] = {"limit", "reservation", "swap"};
+  for (size_t i = 0; i < 3; i++) {
+    _cleanup_free_ char *j = hull_xasprintf("{\"memory\":{\"%s\":-5}}", neg[i]);
+    _cleanup_free_ char *want =
+        hull_xasprintf("resources.memory.%s: -5 out of range [-1, 9223372036854775807]", neg[i]);
+    assert_null(hull_resources_parse(j, strlen(j), &err));
+    assert_string_equal(err->msg, want);
+    hull_err_free(&err);
+  }
 }
 
 static void default_spec_parses(void **state) {
