@@ -80,14 +80,10 @@ static int idmapped_tree(const struct hull_overlay_req *r, int fd, const char *d
 }
 
 static int open_dir(const char *dir, struct stat *st, struct hull_err **err) {
-  int fd = open(dir, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+  _cleanup_close_ int fd = open(dir, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
   if (fd < 0) return hull_err_sys(err, "%s", dir);
-  if (st && fstat(fd, st) < 0) {
-    hull_err_sys(err, "stat %s", dir);
-    close(fd);
-    return -1;
-  }
-  return fd;
+  if (st && fstat(fd, st) < 0) return hull_err_sys(err, "stat %s", dir);
+  return hull_steal_fd(&fd);
 }
 
 /* Lower layers, top first; *top gets the owner/mode of the top one as the

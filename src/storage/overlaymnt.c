@@ -47,17 +47,14 @@ static char *next_layer(const char **p) {
 static int rewrite_one(int rootfd, const struct hull_rootfs_opts *opts, const char *dest,
                        const char *key, const char *value, char **out, int **fds, size_t *nfds,
                        struct hull_err **err) {
-  char *v = hull_xasprintf("%s=", key);
+  _cleanup_free_ char *v = hull_xasprintf("%s=", key);
   bool list = strcmp(key, "lowerdir") == 0;
   for (const char *p = value; *p || p == value;) {
     _cleanup_free_ char *layer = list ? next_layer(&p) : hull_xstrdup(p);
     if (!list) p += strlen(p);
-    int fd = *layer ? open_layer(rootfd, opts, dest, key, layer, err) : -1;
-    if (fd < 0) {
-      if (!*layer) hull_err_set(err, EINVAL, "overlay mount %s: %s: empty path", dest, key);
-      free(v);
-      return -1;
-    }
+    if (!*layer) return hull_err_set(err, EINVAL, "overlay mount %s: %s: empty path", dest, key);
+    int fd = open_layer(rootfd, opts, dest, key, layer, err);
+    if (fd < 0) return -1;
     *fds = hull_xrealloc(*fds, (*nfds + 1) * sizeof(**fds));
     (*fds)[(*nfds)++] = fd;
     char *next = hull_xasprintf("%s%s/proc/self/fd/%d", v, v[strlen(v) - 1] == '=' ? "" : ":", fd);
@@ -66,7 +63,6 @@ static int rewrite_one(int rootfd, const struct hull_rootfs_opts *opts, const ch
     if (!*p) break;
   }
   char *joined = hull_xasprintf("%s%s%s", *out, **out ? "," : "", v);
-  free(v);
   free(*out);
   *out = joined;
   return 0;
@@ -75,7 +71,7 @@ static int rewrite_one(int rootfd, const struct hull_rootfs_opts *opts, const ch
 int storage_overlay_entry_data(int rootfd, const struct hull_rootfs_opts *opts,
                                const struct hull_mount *m, struct hull_mount_flags *f,
                                int **fds, size_t *nfds, struct hull_err **err) {
-  char *out = hull_xstrdup("");
+  _cleanup_free_ char *out = hull_xstrdup("");
   bool userxattr = false;
   _cleanup_free_ char *copy = hull_xstrdup(f->data ? f->data : "");
   for (char *save = NULL, *o = strtok_r(copy, ",", &save); o; o = strtok_r(NULL, ",", &save)) {
@@ -86,10 +82,7 @@ int storage_overlay_entry_data(int rootfd, const struct hull_rootfs_opts *opts,
     userxattr |= strcmp(o, "userxattr") == 0;
     if (layer) {
       *eq = '\0';
-      if (rewrite_one(rootfd, opts, m->destination, o, eq + 1, &out, fds, nfds, err) < 0) {
-        free(out);
-        return -1;
-      }
+      if (rewrite_one(rootfd, opts, m->destination, o, eq + 1, &out, fds, nfds, err) < 0) return -1;
       continue;
     }
     char *joined = hull_xasprintf("%s%s%s", out, *out ? "," : "", o);
@@ -103,6 +96,6 @@ int storage_overlay_entry_data(int rootfd, const struct hull_rootfs_opts *opts,
     out = joined;
   }
   free(f->data);
-  f->data = out;
+  f->data = hull_steal_ptr(&out);
   return 0;
 }
