@@ -43,15 +43,24 @@ struct nlmsghdr *hull_nl_link_set(void *buf, uint32_t seq, const struct hull_nl_
   return nlh;
 }
 
-struct nlmsghdr *hull_nl_veth_new(void *buf, uint32_t seq, const char *name,
-                                  const char *peer, int peer_netns_fd,
-                                  unsigned mtu, const uint8_t *peer_mac) {
+/* RTM_NEWLINK of a link named name of kind (mtu 0: the kind's default),
+ * its IFLA_LINKINFO nest left open in *linkinfo for the kind's data. */
+static struct nlmsghdr *new_link(void *buf, uint32_t seq, const char *name, unsigned mtu,
+                                 const char *kind, struct nlattr **linkinfo) {
   struct nlmsghdr *nlh = start(buf, seq, RTM_NEWLINK, NLM_F_CREATE | NLM_F_EXCL);
   put_ifinfo(nlh, 0);
   mnl_attr_put_strz(nlh, IFLA_IFNAME, name);
   if (mtu != 0) mnl_attr_put_u32(nlh, IFLA_MTU, mtu);
-  struct nlattr *linkinfo = mnl_attr_nest_start(nlh, IFLA_LINKINFO);
-  mnl_attr_put_strz(nlh, IFLA_INFO_KIND, "veth");
+  *linkinfo = mnl_attr_nest_start(nlh, IFLA_LINKINFO);
+  mnl_attr_put_strz(nlh, IFLA_INFO_KIND, kind);
+  return nlh;
+}
+
+struct nlmsghdr *hull_nl_veth_new(void *buf, uint32_t seq, const char *name,
+                                  const char *peer, int peer_netns_fd,
+                                  unsigned mtu, const uint8_t *peer_mac) {
+  struct nlattr *linkinfo;
+  struct nlmsghdr *nlh = new_link(buf, seq, name, mtu, "veth", &linkinfo);
   struct nlattr *data = mnl_attr_nest_start(nlh, IFLA_INFO_DATA);
   struct nlattr *peerinfo = mnl_attr_nest_start(nlh, VETH_INFO_PEER);
   /* the peer's attributes follow its own ifinfomsg inside the nest */
@@ -69,12 +78,8 @@ struct nlmsghdr *hull_nl_veth_new(void *buf, uint32_t seq, const char *name,
 }
 
 struct nlmsghdr *hull_nl_bridge_new(void *buf, uint32_t seq, const char *name, unsigned mtu) {
-  struct nlmsghdr *nlh = start(buf, seq, RTM_NEWLINK, NLM_F_CREATE | NLM_F_EXCL);
-  put_ifinfo(nlh, 0);
-  mnl_attr_put_strz(nlh, IFLA_IFNAME, name);
-  if (mtu != 0) mnl_attr_put_u32(nlh, IFLA_MTU, mtu);
-  struct nlattr *linkinfo = mnl_attr_nest_start(nlh, IFLA_LINKINFO);
-  mnl_attr_put_strz(nlh, IFLA_INFO_KIND, "bridge");
+  struct nlattr *linkinfo;
+  struct nlmsghdr *nlh = new_link(buf, seq, name, mtu, "bridge", &linkinfo);
   mnl_attr_nest_end(nlh, linkinfo);
   return nlh;
 }
