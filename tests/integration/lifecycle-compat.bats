@@ -61,6 +61,25 @@ hook() {
   ! ls -d /sys/fs/cgroup/*/hull-test/"$(cat "$B/.cgname")" 2>/dev/null
 }
 
+@test "hooks: the mounts come after createRuntime (a bind source the hook makes is there)" {
+  M=$BATS_TEST_TMPDIR/made
+  update_config "$B" '.hooks.createRuntime = [{"path": "/bin/sh", "args": ["sh", "-c", ("mkdir -p " + $m + " && echo from-hook > " + $m + "/x")]}]' --arg m "$M"
+  update_config "$B" '.mounts += [{"destination": "/made", "type": "bind", "source": $m, "options": ["rbind", "ro"]}]' --arg m "$M"
+  update_config "$B" '.process.args = ["cat", "/made/x"]'
+  run hull run --bundle "$B" h6
+  [ "$status" -eq 0 ]
+  [ "$output" = from-hook ]
+}
+
+@test "without hooks a mount before the cgroup mount fails cleanly (made before the join)" {
+  update_config "$B" '(.mounts[] | select(.destination == "/dev/shm") | .options) += ["bogusopt=1"]'
+  run hull run --bundle "$B" h7
+  [ "$status" -eq 1 ]
+  [[ "$output" == *"/dev/shm"*"bogusopt"* ]]
+  [ ! -e "$HULL_TEST_ROOT/h7" ]
+  ! ls -d /sys/fs/cgroup/*/hull-test/"$(cat "$B/.cgname")" 2>/dev/null
+}
+
 @test "hooks: a timeout is enforced" {
   update_config "$B" '.hooks.prestart = [{"path": "/bin/sleep", "args": ["sleep", "30"], "timeout": 1}]'
   run hull create --bundle "$B" h3
