@@ -11,6 +11,7 @@
 #include <sys/prctl.h>
 
 static void run_poststart(const struct hull_spec *spec, const struct hull_state *st) {
+  if (spec->hooks.count[HULL_HOOK_POSTSTART] == 0) return; /* no state JSON to build */
   _cleanup_free_ char *json = hull_hook_state(st, HULL_STATUS_RUNNING);
   _cleanup_err_ struct hull_err *e = NULL;
   /* runtime-spec: a failing poststart hook is logged, the container runs. */

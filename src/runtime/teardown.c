@@ -108,7 +108,7 @@ int hull_container_teardown(struct hull_container *c, const struct hull_spec *sp
   }
   /* poststop: only for containers that got past create; failures are
    * logged, the container is deleted anyway (runtime-spec). */
-  if (st && spec && !st->creating) {
+  if (st && spec && !st->creating && spec->hooks.count[HULL_HOOK_POSTSTOP] > 0) {
     _cleanup_free_ char *json = hull_hook_state(st, HULL_STATUS_STOPPED);
     if (hull_hooks_run(&spec->hooks, HULL_HOOK_POSTSTOP, json, &e) < 0) hull_warn("%s", e->msg);
     hull_err_free(&e);
