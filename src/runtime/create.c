@@ -66,17 +66,11 @@ static int load_bundle(struct hull_create_job *j, struct hull_err **err) {
 
 #ifdef HULL_STATIC_BINARY
 /* A static glibc binary would dlopen NSS modules for getpwuid, which breaks
- * when the host's glibc differs from the one linked in: read /etc/passwd
- * itself (fgetpwent uses no NSS). */
+ * when the host's glibc differs from the one linked in: /etc/passwd only
+ * (read in one go, no stdio stream). */
 static char *owner_name(void) {
-  uid_t uid = geteuid();
-  FILE *f = fopen("/etc/passwd", "re");
-  struct passwd *pw;
-  char *name = NULL;
-  if (f == NULL) return hull_xstrdup("");
-  while (name == NULL && (pw = fgetpwent(f)) != NULL)
-    if (pw->pw_uid == uid && pw->pw_name) name = hull_xstrdup(pw->pw_name);
-  fclose(f);
+  _cleanup_free_ char *text = hull_read_file("/etc/passwd", NULL, NULL);
+  char *name = text ? hull_passwd_name(text, geteuid()) : NULL;
   return name ? name : hull_xstrdup("");
 }
 #else
