@@ -10,6 +10,7 @@
 #include <errno.h>
 #include <fcntl.h>
 #include <limits.h>
+#include <poll.h>
 #include <pwd.h>
 #include <sched.h>
 #include <sys/sysinfo.h>
@@ -279,6 +280,22 @@ static bool pipelined(const struct hull_create_job *j) {
          h->count[HULL_HOOK_CREATE_RUNTIME] == 0;
 }
 
+/* Before GO the shim may fail on its own (its namespaces, its early
+ * mounts: init/shim.c) and exit; what we then fail at (its pid gone, the
+ * systemd scope for it) is a consequence. Its error, or EOF, is on the
+ * socket: that replaces *err. Never waits: a live shim waits for GO. */
+static int shim_failed_first(struct hull_create_job *j, struct hull_err **err) {
+  struct pollfd pfd = {.fd = j->sync_fd, .events = POLLIN};
+  if (j->sync_fd < 0 || poll(&pfd, 1, 0) != 1) return -1;
+  _cleanup_err_ struct hull_err *shim = NULL;
+  if (hull_sync_expect(j->sync_fd, HULL_SYNC_READY, NULL, "create", &shim) == 0) return -1;
+  if (err) {
+    hull_err_free(err);
+    *err = hull_steal_ptr(&shim);
+  }
+  return -1;
+}
+
 /* clone3, or clone(2) with the same flags where clone3 answers ENOSYS:
  * under valgrind (3.19 has no clone3), inside a container whose seccomp
  * profile answers clone3 with ENOSYS so that libc falls back (Docker's
@@ -403,8 +420,10 @@ static int spawn(struct hull_create_job *j, struct hull_err **err) {
   struct hull_state *st = j->c->state;
   st->pid = pid;
   int shim_cpu;
-  if (hull_pid_start_time_cpu(pid, &st->start_time, &shim_cpu) < 0)
-    return hull_err_set(err, 0, "the container init (pid %d) died at once", (int)pid);
+  if (hull_pid_start_time_cpu(pid, &st->start_time, &shim_cpu) < 0) {
+    hull_err_set(err, 0, "the container init (pid %d) died at once", (int)pid);
+    return shim_failed_first(j, err);
+  }
   spread_shim(pid, parent_cpu, shim_cpu, spread);
   /* v1: late_cgroup saves it with the cgroup right after its mkdirs; until
    * then the shim dies with us (PDEATHSIG, or EOF on the sync socket). */
@@ -441,7 +460,7 @@ static int late_cgroup(struct hull_create_job *j, struct hull_err **err) {
    * forks or runs anything. */
   j->apply_late = !hull_cgroup_is_systemd(j->ctx->cgroup_manager);
   if (setup_cgroup(j, err) < 0 || hull_cgroup_tasks_open(j->cg, NULL, &j->cg_tasks, err) < 0)
-    return -1;
+    return shim_failed_first(j, err);
   j->joins_itself = j->cg_tasks.n > 0;
   if (hull_cgroup_is_systemd(j->ctx->cgroup_manager)) j->in_cgroup = true;
   return 0;
