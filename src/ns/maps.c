@@ -12,6 +12,18 @@
 #include <sys/stat.h>
 #include <sys/wait.h>
 
+bool hull_ns_uid_map_is_initial(const char *uid_map) {
+  unsigned long inside, outside, count;
+  char extra;
+  return sscanf(uid_map, "%lu %lu %lu %c", &inside, &outside, &count, &extra) == 3 &&
+         inside == 0 && outside == 0 && count == 4294967295UL;
+}
+
+bool hull_ns_in_initial_userns(void) {
+  _cleanup_free_ char *map = hull_read_file("/proc/self/uid_map", NULL, NULL);
+  return map == NULL || hull_ns_uid_map_is_initial(map);
+}
+
 char *hull_ns_format_map(const struct hull_id_mapping *m, size_t n) {
   char *out = hull_xstrdup("");
   for (size_t i = 0; i < n; i++) {

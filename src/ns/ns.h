@@ -16,6 +16,14 @@ const char *hull_ns_proc_name(enum hull_ns_type t);
 int hull_ns_open(const char *path, enum hull_ns_type t, struct hull_err **err);
 int hull_ns_join(int fd, enum hull_ns_type t, struct hull_err **err);
 
+/* Whether uid_map text (/proc/<pid>/uid_map) is the initial user
+ * namespace's: all of 0..2^32-2 mapped onto itself (pure). */
+bool hull_ns_uid_map_is_initial(const char *uid_map);
+/* Whether we run in the initial user namespace, not in one someone made
+ * (rootless podman runs the runtime as uid 0 in its own). A kernel
+ * without user namespaces has no uid_map: everything is initial there. */
+bool hull_ns_in_initial_userns(void);
+
 /* "container host size\n" lines of a mapping (pure). */
 char *hull_ns_format_map(const struct hull_id_mapping *m, size_t n);
 

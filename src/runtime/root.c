@@ -1,5 +1,6 @@
 /* Where state lives by default, and what lives next to the containers. */
 #include "runtime/internal.h"
+#include "ns/ns.h"
 #include "security/security.h"
 
 #include <errno.h>
@@ -8,13 +9,7 @@
 
 /* True when this process runs inside a user namespace other than the
  * initial one (rootless podman runs the runtime as uid 0 in its own). */
-bool hull_runtime_in_userns(void) {
-  _cleanup_free_ char *map = hull_read_file("/proc/self/uid_map", NULL, NULL);
-  if (map == NULL) return false;
-  unsigned long inside, outside, count;
-  if (sscanf(map, "%lu %lu %lu", &inside, &outside, &count) != 3) return false;
-  return !(inside == 0 && outside == 0 && count == 4294967295UL);
-}
+bool hull_runtime_in_userns(void) { return !hull_ns_in_initial_userns(); }
 
 const char *hull_runtime_default_root(void) {
   static char path[4096];

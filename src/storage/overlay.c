@@ -5,6 +5,7 @@
  * it inside the container's user and mount namespaces. Layers are handed
  * to overlayfs as fds (fsconfig FSCONFIG_SET_FD), paths on older kernels. */
 #include "storage/internal.h"
+#include "ns/ns.h"
 
 #include <errno.h>
 #include <fcntl.h>
@@ -28,14 +29,6 @@ static void layers_free(struct layers *l) {
   }
   for (size_t i = 0; i < HULL_OVERLAY_MAX_LOWER; i++)
     if (l->tree[i] >= 0) close(l->tree[i]);
-}
-
-/* In the initial user namespace (ids as the host's files have them)? */
-static bool initial_userns(void) {
-  _cleanup_free_ char *map = hull_read_file("/proc/self/uid_map", NULL, NULL);
-  unsigned long a, b, c;
-  return map && sscanf(map, "%lu %lu %lu", &a, &b, &c) == 3 && a == 0 && b == 0 &&
-         c == 4294967295UL;
 }
 
 /* Host id of container id `id` under the mappings; -1 when unmapped. */
@@ -93,7 +86,7 @@ static int open_lowers(const struct hull_overlay_req *r, struct layers *l, struc
   const struct hull_overlay_cfg *c = r->cfg;
   char *const own[] = {(char *)r->rootfs, NULL};
   char *const *dirs = c->lower ? c->lower : own;
-  bool idmap_ok = initial_userns() && geteuid() == 0;
+  bool idmap_ok = hull_ns_in_initial_userns() && geteuid() == 0;
   _cleanup_close_ int userns = -1;
   for (size_t i = 0; dirs[i]; i++, l->n_lower++) {
     struct stat st;
@@ -131,7 +124,7 @@ static int make_dir(const char *dir, mode_t mode, const struct stat *like, bool 
   *made = true;
   /* Inside a user namespace an owner it does not map cannot be given:
    * the dir stays ours then, which is what the container sees anyway. */
-  if (like && chown(dir, like->st_uid, like->st_gid) < 0 && initial_userns())
+  if (like && chown(dir, like->st_uid, like->st_gid) < 0 && hull_ns_in_initial_userns())
     return hull_err_sys(err, "chown %s", dir);
   if (chmod(dir, like ? like->st_mode & 07777 : mode) < 0) return hull_err_sys(err, "chmod %s", dir);
   return 0;
@@ -253,7 +246,7 @@ static int make_overlay(const struct hull_overlay_req *r, struct layers *l,
   if (set_layers(fsfd, what, l, err) < 0) return -1;
   /* Inside a user namespace trusted.* xattrs are out of reach: whiteouts
    * and opaque dirs are then recorded in user.overlay.* */
-  if (!initial_userns() && fsconfig(fsfd, FSCONFIG_SET_FLAG, "userxattr", NULL, 0) < 0)
+  if (!hull_ns_in_initial_userns() && fsconfig(fsfd, FSCONFIG_SET_FLAG, "userxattr", NULL, 0) < 0)
     return fs_error(fsfd, what, "userxattr", NULL, err);
   /* An upper layer in the state dir is thrown away at delete: a host crash
    * loses nothing worth a sync, and the sync at unmount was most of the

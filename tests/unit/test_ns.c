@@ -4,6 +4,7 @@
 #include "ns/ns.h"
 
 #include <sched.h>
+#include <sys/wait.h>
 
 static void tables(void **state) {
   (void)state;
@@ -24,6 +25,29 @@ static void maps(void **state) {
   s = hull_ns_format_map(NULL, 0);
   assert_string_equal(s, "");
   free(s);
+}
+
+static void initial_uid_map(void **state) {
+  (void)state;
+  /* The kernel pads the columns; the initial namespace maps 2^32-1 ids. */
+  assert_true(hull_ns_uid_map_is_initial("         0          0 4294967295\n"));
+  assert_false(hull_ns_uid_map_is_initial("         0       1000          1\n"));
+  assert_false(hull_ns_uid_map_is_initial("         0     100000      65536\n"));
+  assert_false(hull_ns_uid_map_is_initial("         0          0 4294967294\n"));
+  assert_false(hull_ns_uid_map_is_initial(""));
+  assert_false(hull_ns_uid_map_is_initial("0 0 4294967295 x\n"));
+  /* A new user namespace, its maps not yet written, is not the initial. */
+  pid_t pid = fork();
+  assert_true(pid >= 0);
+  if (pid == 0) {
+    if (unshare(CLONE_NEWUSER) < 0) _exit(77);
+    _exit(hull_ns_in_initial_userns() ? 1 : 0);
+  }
+  int st;
+  assert_int_equal(waitpid(pid, &st, 0), pid);
+  assert_true(WIFEXITED(st));
+  if (WEXITSTATUS(st) == 77) skip();
+  assert_int_equal(WEXITSTATUS(st), 0);
 }
 
 static void map_writer(void **state) {
@@ -99,6 +123,7 @@ static void time_offsets(void **state) {
 int main(void) {
   const struct CMUnitTest tests[] = {cmocka_unit_test(tables), cmocka_unit_test(maps),
                                      cmocka_unit_test(map_writer), cmocka_unit_test(map_plan),
+                                     cmocka_unit_test(initial_uid_map),
                                      cmocka_unit_test(helper_argv),
                                      cmocka_unit_test(time_offsets)};
   return cmocka_run_group_tests(tests, NULL, NULL);
