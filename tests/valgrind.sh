@@ -7,7 +7,9 @@
 # under memcheck (why those not: valgrind-hull.sh). A log per process in
 # BUILD/valgrind-logs; the run fails on any memcheck error (uninitialised
 # read, invalid access, definite leak) and on any fd hull opened and left
-# open at exit (fds inherited from the test are not counted).
+# open at exit (fds inherited from the test are not counted). A bats file
+# still running after HULL_TEST_FILE_TIMEOUT seconds (default 900) is
+# stopped and fails, naming the test that hung (tests/integration/bats-run.sh).
 # Usage: tests/valgrind.sh BUILD_DIR [TESTS...]   (as root)
 set -eu
 SRC=$(cd "$(dirname "$0")/.." && pwd)
@@ -35,7 +37,8 @@ mkdir -p "$LOGS"
 HULL_TEST_BINARY=$SRC/tests/valgrind-hull.sh
 HULL_VALGRIND_REAL=$BUILD/hull
 HULL_VALGRIND_LOGS=$LOGS
-export HULL_TEST_BINARY HULL_VALGRIND_REAL HULL_VALGRIND_LOGS
+HULL_TEST_FILE_TIMEOUT=${HULL_TEST_FILE_TIMEOUT:-900}
+export HULL_TEST_BINARY HULL_VALGRIND_REAL HULL_VALGRIND_LOGS HULL_TEST_FILE_TIMEOUT
 rc=0
 make -j2 check TESTS="$TESTS" || rc=$?
 # A finding: an error (valgrind-hull.sh marks each one: a forked child
