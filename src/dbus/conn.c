@@ -19,14 +19,7 @@ struct hull_dbus {
 };
 
 static int send_all(struct hull_dbus *c, const void *p, size_t n, struct hull_err **err) {
-  const uint8_t *b = p;
-  while (n) {
-    ssize_t w = send(c->fd, b, n, MSG_NOSIGNAL);
-    if (w < 0 && errno == EINTR) continue;
-    if (w < 0) return hull_err_sys(err, "D-Bus %s: send", c->path);
-    b += w;
-    n -= (size_t)w;
-  }
+  if (hull_send_all(c->fd, p, n) < 0) return hull_err_sys(err, "D-Bus %s: send", c->path);
   return 0;
 }
 

@@ -85,11 +85,7 @@ int hull_seccomp_send_listener_fd(int sock, int notify_fd, const char *state_jso
   if (n < 0) return hull_err_sys(err, "sendmsg of the seccomp listener");
   /* The fd went with the first message; the rest of a long state follows
    * as plain data, as the spec allows. */
-  for (size_t off = (size_t)n; off < len;) {
-    ssize_t w = send(sock, state_json + off, len - off, MSG_NOSIGNAL);
-    if (w < 0 && errno == EINTR) continue;
-    if (w < 0) return hull_err_sys(err, "send of the container process state");
-    off += (size_t)w;
-  }
+  if (hull_send_all(sock, state_json + n, len - (size_t)n) < 0)
+    return hull_err_sys(err, "send of the container process state");
   return 0;
 }

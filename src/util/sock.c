@@ -56,6 +56,18 @@ ssize_t hull_send_with_fds(int sock, const void *data, size_t len, const int *fd
   return r;
 }
 
+int hull_send_all(int sock, const void *data, size_t len) {
+  const char *p = data;
+  while (len > 0) {
+    ssize_t w = send(sock, p, len, MSG_NOSIGNAL);
+    if (w < 0 && errno == EINTR) continue;
+    if (w < 0) return -1;
+    p += w;
+    len -= (size_t)w;
+  }
+  return 0;
+}
+
 ssize_t hull_send_with_fd(int sock, const void *data, size_t len, int fd) {
   return hull_send_with_fds(sock, data, len, &fd, 1);
 }

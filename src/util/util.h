@@ -69,6 +69,10 @@ static inline int hull_steal_fd(int *fd) {
   return v;
 }
 
+/* send(2) of all LEN bytes of DATA on a stream socket, retried on EINTR
+ * and short sends, never raising SIGPIPE (a peer gone is EPIPE): 0, or -1
+ * with errno. */
+int hull_send_all(int sock, const void *data, size_t len);
 /* sendmsg of LEN bytes of DATA with FD attached (SCM_RIGHTS), retried on
  * EINTR, never raising SIGPIPE: bytes sent, or -1 with errno. */
 ssize_t hull_send_with_fd(int sock, const void *data, size_t len, int fd);
