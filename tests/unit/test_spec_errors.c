@@ -176,7 +176,7 @@ static const struct bad_case cases[] = {
     /* resources */
     {RES("\"memory\":{\"limit\":\"1G\"}"), "linux.resources.memory.limit: expected integer, got string"},
     {RES("\"memory\":{\"limit\":9223372036854775808}"),
-     "linux.resources.memory.limit: 9223372036854775808 out of range [-9223372036854775808, 9223372036854775807]"},
+     "linux.resources.memory.limit: 9223372036854775808 out of range [-1, 9223372036854775807]"},
     {RES("\"memory\":{\"swappiness\":101}"), "linux.resources.memory.swappiness: 101 out of range [0, 100]"},
     {RES("\"cpu\":{\"shares\":-2}"), "linux.resources.cpu.shares: -2 out of range [0, 18446744073709551615]"},
     {RES("\"pids\":{}"), "linux.resources.pids.limit: required"},
