@@ -31,7 +31,8 @@ struct hull_spec *hull_container_spec_teardown(const struct hull_container *c) {
 
 struct hull_cgroup *hull_state_cgroup(const struct hull_state *st, struct hull_err **err) {
   if (st == NULL || st->cgroup == NULL || *st->cgroup == '\0')
-    return hull_err_set(err, ENOENT, "container has no cgroup"), NULL;
+    return hull_err_set(err, ENOENT, "container \"%s\" has no cgroup recorded in its state",
+                        st && st->id ? st->id : "?"), NULL;
   return hull_cgroup_load(st->cgroup, err);
 }
 
