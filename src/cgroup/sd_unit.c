@@ -68,7 +68,12 @@ int hull_cg_sd_parse_path(const char *cgroups_path, const char *id, bool user, c
     if ((strlen(name) > 6 && strcmp(name + strlen(name) - 6, ".slice") == 0))
       return hull_err_set(err, EINVAL, "linux.cgroupsPath \"%s\": a slice as the container's unit is not supported",
                           cgroups_path);
-    u = *prefix ? hull_xasprintf("%s-%s.scope", prefix, name) : hull_xasprintf("%s.scope", name);
+    /* An empty prefix too: "slice::name" is "-name.scope", as runc
+     * (libcontainer getUnitName) and crun name it, so a config moved
+     * between runtimes keeps its unit and cgroup path (README: runc
+     * compatibility). No engine sends one: containerd's CRI says
+     * "cri-containerd", podman "libpod", ctr requires --cgroup. */
+    u = hull_xasprintf("%s-%s.scope", prefix, name);
   }
   _cleanup_free_ char *expanded = NULL;
   if (hull_cg_sd_expand_slice(s, &expanded, err) < 0)

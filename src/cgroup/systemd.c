@@ -131,6 +131,14 @@ static int subscribe(struct hull_dbus *c, struct sd_jobs *w, struct hull_err **e
   return sd_call(c, "Subscribe", NULL, NULL, NULL, err);
 }
 
+/* What a job's result other than "done" means, for the error. */
+static const char *job_result_hint(const char *result) {
+  if (strcmp(result, "dependency") == 0) return " (a unit it needs, such as its slice, did not start)";
+  if (strcmp(result, "canceled") == 0) return " (another job replaced it)";
+  if (strcmp(result, "timeout") == 0) return " (systemd's job timeout)";
+  return "";
+}
+
 /* Waits for the job the reply names; its result must be "done". */
 static int wait_job(struct hull_dbus *c, struct sd_jobs *w, struct hull_dbus_msg *reply,
                     const char *what, const char *unit, struct hull_err **err) {
@@ -144,8 +152,8 @@ static int wait_job(struct hull_dbus *c, struct sd_jobs *w, struct hull_dbus_msg
   w->want = NULL;
   if (rc < 0) return hull_err_prefix(err, "%s %s: waiting for job %s", what, unit, job);
   if (strcmp(w->found, "done") != 0)
-    return hull_err_set(err, EIO, "%s %s: systemd job %s ended with result \"%s\"", what, unit, job,
-                        w->found);
+    return hull_err_set(err, EIO, "%s %s: systemd job %s ended with result \"%s\"%s", what, unit, job,
+                        w->found, job_result_hint(w->found));
   return 0;
 }
 
@@ -214,7 +222,8 @@ static int start_scope(struct hull_dbus *c, struct sd_jobs *w, const char *slice
                                   "linux.cgroupsPath?)", unit);
     return hull_err_prefix(err, "systemd scope %s in %s", unit, slice);
   }
-  return wait_job(c, w, &reply, "start", unit, err);
+  _cleanup_free_ char *where = hull_xasprintf("%s in slice %s", unit, slice);
+  return wait_job(c, w, &reply, "start", where, err);
 }
 
 int hull_cg_sd_create(struct hull_cgroup *cg, const char *cgroups_path, const char *id, bool user,

@@ -37,7 +37,9 @@ static void test_parse_path(void **state) {
   parse_ok("machine.slice:libpod:c1", false, "machine.slice", "libpod-c1.scope");
   parse_ok(":hull:c1", false, "system.slice", "hull-c1.scope");
   parse_ok(":hull:c1", true, "user.slice", "hull-c1.scope");
-  parse_ok("kubepods-besteffort.slice::c1", false, "kubepods-besteffort.slice", "c1.scope");
+  /* no prefix: runc's and crun's "-name.scope" */
+  parse_ok("kubepods-besteffort.slice::c1", false, "kubepods-besteffort.slice", "-c1.scope");
+  parse_ok("::c1", false, "system.slice", "-c1.scope");
   parse_bad("/hull-test/x", "\"slice:prefix:name\"");
   parse_bad("a.slice:b", "\"slice:prefix:name\"");
   parse_bad("a.slice:b:c:d", "\"slice:prefix:name\"");

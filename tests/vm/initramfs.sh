@@ -15,7 +15,7 @@ mawk sed util-linux mount iproute2 jq procps psmisc libcap2-bin passwd uidmap"}
 
 die() { echo "initramfs.sh: $*" >&2; exit 1; }
 # Keyed on these scripts, the kernel and the versions of the packages copied.
-key=$({ cat "$0" "$here/guest-init" "$here/guest-run" "$cache/kernel/version" \
+key=$({ cat "$0" "$here/image-lib.sh" "$here/guest-init" "$here/guest-run" "$cache/kernel/version" \
   "$here/../integration/rootfs-template.sh"
   dpkg-query -W $PKGS 2>/dev/null; } | cksum | cut -d' ' -f1)
 [ -s "$cache/base.cpio" ] && [ "$(cat "$cache/base.key" 2>/dev/null)" = "$key" ] && exit 0
@@ -24,48 +24,20 @@ command -v busybox >/dev/null || die "busybox not found: apt-get install busybox
 ir=$cache/base.tmp
 rm -rf "$ir"
 mkdir -p "$ir"
-# Same merged-/usr layout as the host, so copied paths and ELF
-# interpreter paths resolve the same way.
-for d in bin sbin lib lib32 lib64 libx32; do
-  if [ -L "/$d" ]; then ln -s "$(readlink "/$d")" "$ir/$d"; fi
-done
-
-# add PATH: copies PATH (following a chain of symlinks, recreating each
-# link) into the image at the same place, unless already there.
-add() {
-  p=$1
-  dir=$(readlink -f "$(dirname "$p")")
-  p=$dir/${p##*/}
-  { [ -e "$ir$p" ] || [ -L "$ir$p" ]; } && return 0
-  mkdir -p "$ir$dir"
-  if [ -L "$p" ]; then
-    t=$(readlink "$p")
-    ln -s "$t" "$ir$p"
-    case $t in /*) add "$t" ;; *) add "$dir/$t" ;; esac
-  elif [ -f "$p" ]; then
-    cp -p "$p" "$ir$p"
-    echo "$p" >>"$ir.files"
-  fi
-}
-
-: >"$ir.files"
+IMG=$ir
+. "$here/image-lib.sh"
+img_usr_links
 for pkg in $PKGS; do
   dpkg-query -W -f='${Status}' "$pkg" 2>/dev/null | grep -q "install ok installed" ||
     { echo "initramfs.sh: $pkg not installed, left out" >&2; continue; }
   for f in $(dpkg -L "$pkg"); do
     case $f in
     /bin/* | /sbin/* | /usr/bin/* | /usr/sbin/* | /usr/lib/bats-core/* | /usr/libexec/bats-core/*)
-      [ -d "$f" ] || add "$f" ;;
+      [ -d "$f" ] || img_add "$f" ;;
     esac
   done
 done
 [ -x "$ir/bin/busybox" ] || [ -x "$ir/usr/bin/busybox" ] || die "busybox did not get in"
-
-# Libraries of every ELF file, and the ELF interpreter.
-libs=$(for f in $(cat "$ir.files"); do
-  if head -c 4 "$f" | grep -q 'ELF'; then ldd "$f" 2>/dev/null || true; fi
-done | sed -n 's/.*=> \(\/[^ ]*\) .*/\1/p; s/^[[:space:]]*\(\/[^ ]*\) (.*/\1/p' | sort -u)
-for l in $libs; do add "$l"; done
 
 # Busybox applets for whatever Debian's tools did not bring.
 bb=$(command -v busybox)
@@ -96,7 +68,6 @@ cp "$here/guest-init" "$ir/init"
 cp "$here/guest-run" "$ir/vm/run"
 chmod 755 "$ir/init" "$ir/vm/run"
 
-(cd "$ir" && find . | busybox cpio -o -H newc 2>/dev/null) >"$cache/base.cpio.tmp"
-mv "$cache/base.cpio.tmp" "$cache/base.cpio"
+img_cpio "$cache/base.cpio" base
 echo "$key" >"$cache/base.key"
-rm -rf "$ir" "$ir.files"
+rm -rf "$ir"

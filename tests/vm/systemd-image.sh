@@ -12,30 +12,19 @@ cache=$1
 die() { echo "systemd-image.sh: $*" >&2; exit 1; }
 sd=/lib/systemd/systemd
 [ -x "$sd" ] || die "$sd not found: apt-get install systemd"
-key=$({ cat "$0"; dpkg-query -W systemd 2>/dev/null; } | cksum | cut -d' ' -f1)
+here=$(cd "$(dirname "$0")" && pwd)
+key=$({ cat "$0" "$here/image-lib.sh"; dpkg-query -W systemd 2>/dev/null; } | cksum | cut -d' ' -f1)
 [ -s "$cache/systemd.cpio" ] && [ "$(cat "$cache/systemd.key" 2>/dev/null)" = "$key" ] && exit 0
 
 ir=$cache/systemd.tmp
 rm -rf "$ir"
 mkdir -p "$ir"
-# Paths as on the host (the base image has its merged-/usr links).
-for d in bin sbin lib lib32 lib64 libx32; do
-  if [ -L "/$d" ]; then ln -s "$(readlink "/$d")" "$ir/$d"; fi
-done
-# add FILE: FILE (dereferenced, under its own name in its canonical dir:
-# libfoo.so.2 stays libfoo.so.2) and, recursively, the libraries it needs.
-add() {
-  p=$(readlink -f "$(dirname "$1")")/${1##*/}
-  [ -e "$ir$p" ] && return 0
-  mkdir -p "$ir$(dirname "$p")"
-  cp -L "$1" "$ir$p"
-  for l in $(ldd "$p" 2>/dev/null | sed -n 's/.*=> \(\/[^ ]*\) .*/\1/p; s/^[[:space:]]*\(\/[^ ]*\) (.*/\1/p'); do
-    add "$l"
-  done
-}
-add "$sd"
-add "$(command -v systemctl)"
-add "$(command -v busctl)"
+IMG=$ir
+. "$here/image-lib.sh"
+img_usr_links
+img_add "$sd"
+img_add "$(command -v systemctl)"
+img_add "$(command -v busctl)"
 # systemd's own units for the slices and targets it always loads.
 mkdir -p "$ir/usr/lib/systemd/system" "$ir/etc/systemd/system"
 for u in -.slice system.slice user.slice machine.slice shutdown.target umount.target \
@@ -67,7 +56,6 @@ TTYPath=/dev/ttyS0
 TimeoutStartSec=infinity
 U
 : >"$ir/etc/machine-id"
-(cd "$ir" && find . -mindepth 1 | busybox cpio -o -H newc 2>/dev/null) >"$cache/systemd.cpio.tmp"
-mv "$cache/systemd.cpio.tmp" "$cache/systemd.cpio"
+img_cpio "$cache/systemd.cpio"
 echo "$key" >"$cache/systemd.key"
 rm -rf "$ir"

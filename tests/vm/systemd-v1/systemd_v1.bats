@@ -5,35 +5,20 @@
 # and the controllers it manages; hull makes the same path in the others,
 # the init joins all before it runs; limits land in each; delete leaves
 # no unit and no directory in any hierarchy.
-load ../../integration/helpers
+load ../systemd-helpers
 
 setup_file() { common_setup_file; }
 teardown_file() { common_teardown_file; }
 
 setup() {
-  require_root
-  [ -S /run/systemd/private ] || skip "no systemd here"
-  [ "$(stat -fc %T /sys/fs/cgroup)" = tmpfs ] || skip "not a cgroup v1 layout"
-  B=$BATS_TEST_TMPDIR/bundle
-  make_bundle "$B"
-  NAME=$(cat "$B/.cgname")
-  ID=sd1-$NAME
-  UNIT=hull-test-$NAME.scope
+  sd_setup sd1
+  [ "$(stat -fc %T /sys/fs/cgroup)" = tmpfs ] || { echo "# not a cgroup v1 layout" >&3; return 1; }
   REL=/system.slice/$UNIT
-  update_config "$B" '.linux.cgroupsPath = $p | .process.args = ["sleep", "1000"] |
-    .linux.resources = {"memory": {"limit": 67108864}, "pids": {"limit": 42},
-                        "cpu": {"shares": 512, "cpus": "0"}}' --arg p "system.slice:hull-test:$NAME"
+  update_config "$B" '.linux.resources = {"memory": {"limit": 67108864}, "pids": {"limit": 42},
+                        "cpu": {"shares": 512, "cpus": "0"}}'
 }
 
-teardown() {
-  for id in $(hull list -q 2>/dev/null); do
-    hull --systemd-cgroup delete --force "$id" >/dev/null 2>&1
-  done
-  systemctl stop "$UNIT" >/dev/null 2>&1 || true
-}
-
-sdhull() { hull --systemd-cgroup "$@"; }
-prop() { systemctl show -P "$2" "$1"; }
+teardown() { sd_teardown; }
 
 @test "systemd v1: the init is in the scope in every hierarchy, limits in each, delete leaves nothing" {
   sdhull create --bundle "$B" "$ID"

@@ -4,41 +4,16 @@
 # (tests/vm/systemd-image.sh) and runs these from a oneshot unit. Each
 # container is a transient scope; limits must show in `systemctl show`
 # and in cgroupfs; nothing (unit, cgroup, state) may be left behind.
-load ../../integration/helpers
+load ../systemd-helpers
 
 setup_file() { common_setup_file; }
 teardown_file() { common_teardown_file; }
 
 setup() {
-  require_root
-  [ -S /run/systemd/private ] || skip "no systemd here"
-  B=$BATS_TEST_TMPDIR/bundle
-  make_bundle "$B"
-  NAME=$(cat "$B/.cgname")
-  ID=sd-$NAME
-  UNIT=hull-test-$NAME.scope
+  sd_setup sd
   SCOPE=/sys/fs/cgroup/system.slice/$UNIT
-  update_config "$B" '.linux.cgroupsPath = $p | .process.args = ["sleep", "1000"]' \
-    --arg p "system.slice:hull-test:$NAME"
 }
-
-teardown() {
-  for id in $(hull list -q 2>/dev/null); do
-    hull --systemd-cgroup delete --force "$id" >/dev/null 2>&1
-  done
-  systemctl stop "$UNIT" hulltest.slice >/dev/null 2>&1 || true
-  systemctl reset-failed "$UNIT" >/dev/null 2>&1 || true
-}
-
-sdhull() { hull --systemd-cgroup "$@"; }
-prop() { systemctl show -P "$2" "$1"; }
-init_pid() { hull state "$1" | jq -r .pid; }
-
-# gone UNIT DIR: no such unit loaded, no such cgroup.
-gone() {
-  [ "$(prop "$1" LoadState)" = not-found ] || { systemctl status "$1" >&2; return 1; }
-  [ ! -e "$2" ]
-}
+teardown() { sd_teardown hulltest.slice "-$NAME.scope"; }
 
 @test "systemd: create puts the init in a delegated transient scope before it runs" {
   sdhull create --bundle "$B" "$ID"
@@ -143,11 +118,43 @@ gone() {
   run sdhull create --bundle "$B" "$ID-2"
   [ "$status" -ne 0 ]
   [[ "$output" == *"$UNIT already exists"* ]]
+  # the second: no state, no shim left waiting; the first's scope holds
+  # its init alone
   [ "$(hull list -q)" = "$ID" ]
+  [ ! -e "$HULL_TEST_ROOT/$ID-2" ]
+  [ -z "$(procs_naming "$ID-2")" ]
+  [ "$(cat "$SCOPE/cgroup.procs")" = "$(init_pid "$ID")" ]
   [ "$(prop "$UNIT" ActiveState)" = active ]
   [ "$(status_of "$ID")" = created ]
   sdhull delete --force "$ID"
   gone "$UNIT" "$SCOPE"
+}
+
+@test "systemd: a scope whose start job fails (its slice is masked) fails create; nothing left" {
+  systemctl mask --runtime hulltest-masked.slice
+  update_config "$B" '.linux.cgroupsPath = $p' --arg p "hulltest-masked.slice:hull-test:$NAME"
+  run sdhull create --bundle "$B" "$ID"
+  systemctl unmask --runtime hulltest-masked.slice
+  echo "$output"
+  [ "$status" -ne 0 ]
+  # the error names the unit and its slice
+  [[ "$output" == *"$UNIT"* ]]
+  [[ "$output" == *hulltest-masked.slice* ]]
+  # no state dir, no shim, no unit (not even a failed one), no cgroup
+  [ -z "$(hull list -q)" ]
+  [ ! -e "$HULL_TEST_ROOT/$ID" ]
+  [ -z "$(procs_naming "$ID")" ]
+  gone "$UNIT" /sys/fs/cgroup/hulltest.slice/hulltest-masked.slice/$UNIT
+  [ ! -e /sys/fs/cgroup/hulltest.slice/hulltest-masked.slice ]
+}
+
+@test "systemd: slice::name (no prefix) is the scope -name.scope, as runc and crun name it" {
+  update_config "$B" '.linux.cgroupsPath = $p' --arg p "system.slice::$NAME"
+  sdhull create --bundle "$B" "$ID"
+  [ "$(prop "-$NAME.scope" ActiveState)" = active ]
+  grep -qx "0::/system.slice/-$NAME.scope" "/proc/$(init_pid "$ID")/cgroup"
+  sdhull delete --force "$ID"
+  gone "-$NAME.scope" "/sys/fs/cgroup/system.slice/-$NAME.scope"
 }
 
 @test "systemd: a cgroupsPath not slice:prefix:name is refused, naming the form; nothing left" {
