@@ -1,14 +1,21 @@
 # The containerd scenario, shared by containerd.bats (runtime given with
 # `ctr run --runc-binary`) and containerd-as-runc.bats (runtime found as
 # `runc` first in the PATH of our private containerd). CTR_MODE says which.
+# The VM legs (tests/vm/clients*/) run the same steps on pure cgroup v2,
+# with CTR_SYSTEMD=1 through systemd's driver (the shim's SystemdCgroup
+# option: `ctr run --runc-systemd-cgroup`, the runtime gets
+# --systemd-cgroup).
 #
 # Each test file starts its own containerd from contrib/containerd-config.toml
 # (root, state, socket and opt dir rewritten into a temp dir), in its own
-# namespace; containers get cgroups under /hull-test/<prefix>-*; the runtime's
+# namespace; containers get cgroups under /hull-test/<prefix>-* (with
+# systemd: scopes system.slice/hull-test-<prefix>-*.scope); the runtime's
 # state root is in the temp dir too (--runc-root). teardown_file stops the
 # daemon by pid.
 
-load helpers
+# bats loads relative to the test file; the VM legs' files are elsewhere.
+CLIENTS_DIR=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)
+load "$CLIENTS_DIR/helpers"
 
 IMAGE=hull.test/busybox:latest
 NS=hulltest
@@ -29,17 +36,37 @@ runtime_flags() {
   else
     echo --runc-root "$CTR_DIR/runtime-root"
   fi
+  [ -z "${CTR_SYSTEMD:-}" ] || echo --runc-systemd-cgroup
+}
+
+# ctr_cgroup_arg ID: the linux.cgroupsPath ctr writes for container ID.
+ctr_cgroup_arg() {
+  if [ -n "${CTR_SYSTEMD:-}" ]; then
+    echo "system.slice:hull-test:$CG_PREFIX-$1"
+  else
+    echo "/hull-test/$CG_PREFIX-$1"
+  fi
+}
+
+# ctr_cgroup ID: where the runtime puts container ID (the path
+# /proc/PID/cgroup shows): the scope systemd makes for that cgroupsPath.
+ctr_cgroup() {
+  if [ -n "${CTR_SYSTEMD:-}" ]; then
+    echo "/system.slice/hull-test-$CG_PREFIX-$1.scope"
+  else
+    echo "/hull-test/$CG_PREFIX-$1"
+  fi
 }
 
 # ctr_run ID [ctr run flags...] -- CMD...: a container of IMAGE named ID,
-# its cgroup /hull-test/<prefix>-ID.
+# its cgroup ctr_cgroup ID.
 ctr_run() {
   local id=$1 flags=()
   shift
   while [ $# -gt 0 ] && [ "$1" != -- ]; do flags+=("$1"); shift; done
   shift
   # shellcheck disable=SC2046
-  ctr_ run --fifo-dir "$CTR_DIR/fifo" --cgroup "/hull-test/$CG_PREFIX-$id" \
+  ctr_ run --fifo-dir "$CTR_DIR/fifo" --cgroup "$(ctr_cgroup_arg "$id")" \
     $(runtime_flags) "${flags[@]}" "$IMAGE" "$id" "$@"
 }
 
@@ -54,7 +81,7 @@ task_status() {
 
 containerd_setup_file() {
   command -v containerd >/dev/null && command -v ctr >/dev/null ||
-    skip "containerd is not installed (tests/deps.sh installs it)"
+    client_missing "containerd is not installed (tests/deps.sh installs it)" || return 1
   export CTR_DIR CG_PREFIX CTR_PID CTR_MADE_RUN
   # The shims put their sockets in /run/containerd/s whatever the config
   # says; if the host has no /run/containerd, teardown removes it again.
@@ -78,8 +105,8 @@ containerd_setup_file() {
     >"$CTR_DIR/containerd.log" 2>&1 </dev/null 3>&- &
   CTR_PID=$!
   if ! wait_for ctr --address "$CTR_DIR/containerd.sock" version >/dev/null 2>&1; then
-    cat "$CTR_DIR/containerd.log" >&3
-    skip "containerd did not start (log above)"
+    show "$(cat "$CTR_DIR/containerd.log")"
+    client_missing "containerd did not start (log above)" || return 1
   fi
   make_docker_archive "$CTR_DIR/image.tar" "$IMAGE"
   ctr_ image import "$CTR_DIR/image.tar" >/dev/null
@@ -101,6 +128,12 @@ containerd_teardown_file() {
   # Shims outlive a killed daemon: stop any of ours (they name our socket).
   for id in $(procs_with "$CTR_DIR/"); do kill_pid "$id"; done
   for id in $(mounts_under "$CTR_DIR/" | sort -r); do umount -l "$id"; done
+  if [ -n "${CTR_SYSTEMD:-}" ]; then
+    for id in $(systemctl list-units --all --plain --no-legend "hull-test-$CG_PREFIX-*" | awk '{ print $1 }'); do
+      systemctl stop "$id"
+      systemctl reset-failed "$id" 2>/dev/null
+    done
+  fi
   remove_cgroups_wait "$CG_PREFIX"
   rm -rf "$CTR_DIR"
   [ -z "${CTR_MADE_RUN:-}" ] || rmdir /run/containerd/s /run/containerd 2>/dev/null || true
@@ -126,17 +159,17 @@ scenario_attached() {
   run ctr_run att5 --rm -- /no/such/binary
   [ "$status" -ne 0 ]
   [[ "$output" == *"OCI runtime create failed"*"/no/such/binary"*"no such file or directory"* ]]
-  # the container ran in the cgroup we named, under /hull-test
+  # the container ran in the cgroup we named (with systemd: its scope)
   run ctr_run att3 --rm -- cat /proc/self/cgroup
   [ "$status" -eq 0 ]
-  [[ "$output" == *":/hull-test/$CG_PREFIX-att3"* ]] || { echo "$output" >&3; false; }
+  [[ "$output" == *":$(ctr_cgroup att3)"* ]] || { show "$output"; false; }
 }
 
 scenario_tty() {
   # script gives ctr a pty; -e returns the child's status.
   local cmd
   cmd="stty rows 33 cols 111; ctr --address $CTR_DIR/containerd.sock --namespace $NS run -t --rm"
-  cmd+=" --fifo-dir $CTR_DIR/fifo --cgroup /hull-test/$CG_PREFIX-tty1 $(runtime_flags)"
+  cmd+=" --fifo-dir $CTR_DIR/fifo --cgroup $(ctr_cgroup_arg tty1) $(runtime_flags)"
   cmd+=" $IMAGE tty1 sh -c 'tty && $WAIT_SIZE; exit 7'"
   run script -qec "$cmd" /dev/null
   [ "$status" -eq 7 ]
@@ -146,8 +179,11 @@ scenario_tty() {
   [[ "$output" == *"size:33 111"* ]]
 }
 
+# The long-running container "det" the next steps use; CTR_DET_FLAGS: more
+# ctr run flags (the VM legs give limits).
 scenario_detached() {
-  run ctr_run det -d -- sh -c 'trap "echo usr1 >/tmp/got-signal" USR1; while :; do sleep 0.2; done'
+  # shellcheck disable=SC2086
+  run ctr_run det -d ${CTR_DET_FLAGS:-} -- sh -c 'trap "echo usr1 >/tmp/got-signal" USR1; while :; do sleep 0.2; done'
   [ "$status" -eq 0 ]
   [ "$(task_status det)" = RUNNING ]
   run runtime_state det
@@ -156,8 +192,8 @@ scenario_detached() {
   local pid
   pid=$(ctr_ task ls | awk '$1 == "det" { print $2 }')
   [ "$(jq -r .pid <<<"$output")" = "$pid" ]
-  [ -d "/sys/fs/cgroup/memory/hull-test/$CG_PREFIX-det" ] ||
-    [ -d "/sys/fs/cgroup/hull-test/$CG_PREFIX-det" ]
+  [ -d "$(cg_dir "$(ctr_cgroup det)" memory)" ]
+  grep -q ":$(ctr_cgroup det)\$" "/proc/$pid/cgroup" || { show "$(cat "/proc/$pid/cgroup")"; false; }
 }
 
 scenario_exec() {
@@ -199,45 +235,94 @@ scenario_exec_detached_and_ps() {
 }
 
 scenario_pause_resume() {
+  local d
+  d=$(cg_dir "$(ctr_cgroup det)" freezer)
   run ctr_ task pause det
   [ "$status" -eq 0 ]
   [ "$(task_status det)" = PAUSED ]
   [ "$(jq -r .status <<<"$(runtime_state det)")" = paused ]
-  [ "$(cat "/sys/fs/cgroup/freezer/hull-test/$CG_PREFIX-det/freezer.state")" = FROZEN ]
+  if cg_v2; then
+    grep -qx 'frozen 1' "$d/cgroup.events"
+  else
+    [ "$(cat "$d/freezer.state")" = FROZEN ]
+  fi
   run ctr_ task resume det
   [ "$status" -eq 0 ]
   [ "$(task_status det)" = RUNNING ]
-  [ "$(cat "/sys/fs/cgroup/freezer/hull-test/$CG_PREFIX-det/freezer.state")" = THAWED ]
+  if cg_v2; then
+    grep -qx 'frozen 0' "$d/cgroup.events"
+  else
+    [ "$(cat "$d/freezer.state")" = THAWED ]
+  fi
 }
 
 scenario_metrics() {
   run ctr_ task metrics --format json det
   [ "$status" -eq 0 ]
-  # read by the shim from the container's cgroup: 2 pids (sh, sleep) + bg
+  # read by the shim from the cgroup it finds the init in (on v2 the
+  # cgroup v2 metrics, named otherwise): 2 pids (sh, sleep) + bg
   [ "$(jq -r .pids.current <<<"$output")" -ge 2 ]
-  [ "$(jq -r .memory.usage.usage <<<"$output")" -gt 0 ]
-  [ "$(jq -r .cpu.usage.total <<<"$output")" -gt 0 ]
+  if cg_v2; then
+    [ "$(jq -r .memory.usage <<<"$output")" -gt 0 ]
+    [ "$(jq -r .cpu.usage_usec <<<"$output")" -gt 0 ]
+  else
+    [ "$(jq -r .memory.usage.usage <<<"$output")" -gt 0 ]
+    [ "$(jq -r .cpu.usage.total <<<"$output")" -gt 0 ]
+  fi
+}
+
+# cg_limits ID MEM SHARES QUOTA PERIOD PIDS: container ID's cgroup files
+# hold these limits (v1 or v2 names; v2's cpu.weight is hull's conversion
+# of the shares), and with systemd its scope's properties too. PIDS "-":
+# not checked (without a pids limit in the config the systemd driver, as
+# runc's, leaves the scope systemd's DefaultTasksMax).
+cg_limits() {
+  local c cg=/sys/fs/cgroup
+  c=$(ctr_cgroup "$1")
+  if cg_v2; then
+    is "$(cat $cg$c/memory.max)" "$2" memory.max
+    is "$(cat $cg$c/cpu.weight)" "$(shares_weight "$3")" cpu.weight
+    is "$(cat $cg$c/cpu.max)" "$4 $5" cpu.max
+    is "$(cat $cg$c/pids.max)" "$6" pids.max
+  else
+    is "$(cat $cg/memory$c/memory.limit_in_bytes)" "$2" memory.limit_in_bytes
+    is "$(cat $cg/cpu$c/cpu.shares)" "$3" cpu.shares
+    is "$(cat $cg/cpu$c/cpu.cfs_quota_us)" "$4" cpu.cfs_quota_us
+    is "$(cat $cg/cpu$c/cpu.cfs_period_us)" "$5" cpu.cfs_period_us
+    is "$(cat $cg/pids$c/pids.max)" "$6" pids.max
+  fi
+  if [ -n "${CTR_SYSTEMD:-}" ]; then
+    local u=${c##*/}
+    is "$(unit_prop "$u" MemoryMax)" "$2" MemoryMax
+    is "$(unit_prop "$u" CPUWeight)" "$(shares_weight "$3")" CPUWeight
+    is "$(unit_prop "$u" CPUQuotaPerSecUSec)" "$(($4 * 1000 / $5))ms" CPUQuotaPerSecUSec
+    is "$(unit_prop "$u" TasksMax)" "$6" TasksMax
+  fi
+}
+
+# shares_weight SHARES: cgroup v2's cpu.weight for cpu.shares, as hull
+# (and runc 1.3, crun 1.23) convert it (the quadratic mapping).
+shares_weight() {
+  jq -n --argjson s "$1" '$s | log2 as $l | pow(10; ($l * $l + 125 * $l) / 612 - 7 / 34) | ceil'
 }
 
 scenario_update() {
-  local cg=/sys/fs/cgroup
-  local d=hull-test/$CG_PREFIX-det
-  run "$PYTHON" "$BATS_TEST_DIRNAME/tasks_update.py" "$CTR_DIR/containerd.sock" "$NS" det \
+  run "$PYTHON" "$CLIENTS_DIR/tasks_update.py" "$CTR_DIR/containerd.sock" "$NS" det \
     '{"memory":{"limit":67108864},"cpu":{"shares":512,"quota":50000,"period":100000},"pids":{"limit":100}}'
-  [ "$status" -eq 0 ]
-  [ "$(cat $cg/memory/$d/memory.limit_in_bytes)" = 67108864 ]
-  [ "$(cat $cg/cpu/$d/cpu.shares)" = 512 ]
-  [ "$(cat $cg/cpu/$d/cpu.cfs_quota_us)" = 50000 ]
-  [ "$(cat $cg/cpu/$d/cpu.cfs_period_us)" = 100000 ]
-  [ "$(cat $cg/pids/$d/pids.max)" = 100 ]
+  [ "$status" -eq 0 ] || { show "$output"; false; }
+  cg_limits det 67108864 512 50000 100000 100
   # the shim now reports the new limit too
   run ctr_ task metrics --format json det
-  [ "$(jq -r .memory.usage.limit <<<"$output")" = 67108864 ]
+  if cg_v2; then
+    is "$(jq -r .memory.usage_limit <<<"$output")" 67108864 usage_limit
+  else
+    is "$(jq -r .memory.usage.limit <<<"$output")" 67108864 usage.limit
+  fi
   # a bad update is refused with the runtime's error, limits unchanged
-  run "$PYTHON" "$BATS_TEST_DIRNAME/tasks_update.py" "$CTR_DIR/containerd.sock" "$NS" det \
+  run "$PYTHON" "$CLIENTS_DIR/tasks_update.py" "$CTR_DIR/containerd.sock" "$NS" det \
     '{"cpu":{"shares":1}, "memory":{"limit":-5}}'
   [ "$status" -ne 0 ]
-  [ "$(cat $cg/memory/$d/memory.limit_in_bytes)" = 67108864 ]
+  cg_limits det 67108864 512 50000 100000 100
 }
 
 scenario_kill() {
@@ -276,12 +361,15 @@ scenario_nothing_left() {
   # process (the daemon itself is the one process left that names our dir)
   [ -z "$(ls -A "$CTR_DIR/runtime-root/$NS" 2>/dev/null)" ]
   [ -z "$(mounts_under "$CTR_DIR/")" ]
-  wait_for sh -c "[ -z \"\$(find /sys/fs/cgroup/ -mindepth 3 -maxdepth 6 -type d -path '*/hull-test/$CG_PREFIX*')\" ]"
+  wait_for sh -c "[ -z \"\$(find /sys/fs/cgroup/ -mindepth 2 -maxdepth 6 -type d -path '*/hull-test*$CG_PREFIX*')\" ]"
+  # with systemd: no scope unit either, not even a failed one
+  [ -z "${CTR_SYSTEMD:-}" ] ||
+    [ -z "$(systemctl list-units --all --plain --no-legend "hull-test-$CG_PREFIX-*")" ]
   local p left=""
   for p in $(procs_with "$CTR_DIR/"); do
     [ "$p" = "$CTR_PID" ] || left="$left $p"
   done
-  [ -z "$left" ] || { ps -o pid,args -p "${left# }" >&3; false; }
+  [ -z "$left" ] || { show "$(ps -o pid,args -p "${left# }")"; false; }
 }
 
 # contrib/containerd-cri.toml: a containerd with the CRI plugin reads hull
@@ -304,5 +392,5 @@ scenario_cri_config() {
   run ctr --address "$d/containerd.sock" plugins ls
   kill_pid "$pid"
   [[ "$output" =~ io.containerd.grpc.v1[[:space:]]+cri[[:space:]].*ok ]] ||
-    { echo "$output" >&3; tail -n 20 "$d/containerd.log" >&3; false; }
+    { show "$output"; show "$(tail -n 20 "$d/containerd.log")"; false; }
 }

@@ -3,7 +3,7 @@
 # `make check`), runc for `make check-clients-runc` (proves the tests right).
 
 CLIENT_RUNTIME=${CLIENT_RUNTIME:-${HULL_BINARY:-$(command -v hull)}}
-SRCDIR=${HULL_SRCDIR:-$(cd "$BATS_TEST_DIRNAME/../.." && pwd)}
+SRCDIR=${HULL_SRCDIR:-$(cd "$(dirname "${BASH_SOURCE[0]}")/../.." && pwd)}
 # Debian's python3 has python3-grpcio; a pyenv python on PATH does not.
 PYTHON=/usr/bin/python3
 
@@ -60,20 +60,70 @@ make_docker_archive() {
 # container's first look (with runc as with hull), so it polls up to 3 s.
 WAIT_SIZE='for i in $(seq 30); do s=$(stty size 2>/dev/null) && [ "$s" = "33 111" ] && break; sleep 0.1; done; echo size:$s'
 
-# wait_for CMD...: retries CMD for up to 10 s.
+# show TEXT...: TEXT as TAP comment lines (bats prints fd 3 as it is; the VM
+# legs keep only the "# " lines of a test's output).
+show() {
+  printf '%s\n' "$@" | sed 's/^/# /' >&3
+}
+
+# is ACTUAL EXPECTED WHAT: ACTUAL = EXPECTED, else WHAT and both are shown.
+# EXPECTED "-" takes anything.
+is() {
+  [ "$2" = - ] || [ "$1" = "$2" ] || { show "$3: \"$1\", expected \"$2\""; return 1; }
+}
+
+# client_missing REASON: an engine that is not there or does not start.
+# On the host a skip (a machine without containerd or podman); in the VM
+# legs (HULL_IN_VM) a failure: the image is built to carry them, so a
+# missing one is a broken leg, never a silent skip.
+client_missing() {
+  if [ -n "${HULL_IN_VM:-}" ]; then
+    show "$1"
+    return 1
+  fi
+  skip "$1"
+}
+
+# Seconds wait_for retries: Go daemons start ~20x slower under the VM's
+# software emulation (TCG) than here.
+CLIENT_WAIT=${CLIENT_WAIT:-$([ -n "${HULL_IN_VM:-}" ] && echo 90 || echo 10)}
+
+# wait_for CMD...: retries CMD for up to CLIENT_WAIT seconds.
 wait_for() {
   local i
-  for i in $(seq 100); do
+  for i in $(seq $((CLIENT_WAIT * 10))); do
     "$@" && return 0
     sleep 0.1
   done
   "$@"
 }
 
-# Every cgroup directory (any hierarchy) named PREFIX* under /hull-test.
+# cg_v2: the host (or VM) has a pure cgroup v2 hierarchy.
+cg_v2() {
+  [ "$(stat -fc %T /sys/fs/cgroup)" = cgroup2fs ]
+}
+
+# cg_dir CGROUP V1CTRL: the directory of CGROUP (a path as /proc/PID/cgroup
+# shows it): on v1 in V1CTRL's hierarchy.
+cg_dir() {
+  if cg_v2; then echo "/sys/fs/cgroup$1"; else echo "/sys/fs/cgroup/$2$1"; fi
+}
+
+# unit_prop UNIT PROPERTY: a property of a systemd unit (systemctl show).
+unit_prop() {
+  systemctl show -P "$2" "$1"
+}
+
+# unit_gone UNIT: systemd has no such unit loaded (not even failed).
+unit_gone() {
+  [ "$(unit_prop "$1" LoadState)" = not-found ]
+}
+
+# Every cgroup directory (any hierarchy, or v2's one) named PREFIX* under
+# /hull-test.
 test_cgroups() {
   local prefix=$1
-  find /sys/fs/cgroup/ -mindepth 3 -maxdepth 6 -type d -path "*/hull-test/$prefix*" 2>/dev/null
+  find /sys/fs/cgroup/ -mindepth 2 -maxdepth 6 -type d -path "*/hull-test/$prefix*" 2>/dev/null
 }
 
 # Removes leftover cgroups PREFIX* under /hull-test (only ours), deepest first.

@@ -5,73 +5,10 @@
 # containers' cgroups go under /hull-test/<prefix> (--cgroup-parent).
 
 bats_require_minimum_version 1.5.0
-load helpers
+load podman-helpers
 
-IMAGE=hull.test/busybox
-
-# Storage, run root and podman's tmp dir private to this file. The runtime
-# keeps its default state root: podman's own cleanup (the exit command
-# conmon runs for --rm) drops --runtime-flag, so a private --root there
-# would leave state behind, with runc as with hull.
-podman_() {
-  podman --root "$POD_DIR/storage" --runroot "$POD_DIR/run" --tmpdir "$POD_DIR/tmp" "$@"
-}
-
-prun() {
-  podman_ run --cgroup-parent "/hull-test/$CG_PREFIX" "$@"
-}
-
-setup_file() {
-  command -v podman >/dev/null && command -v conmon >/dev/null ||
-    skip "podman is not installed (tests/deps.sh installs it)"
-  export POD_DIR CG_PREFIX CONTAINERS_CONF
-  POD_DIR=$(mktemp -d /tmp/hull-podman.XXXXXX)
-  CG_PREFIX=podman-$$
-  CONTAINERS_CONF=$POD_DIR/containers.conf
-  sed -e "/^hull = \[/,/^\]/c hull = [\"$CLIENT_RUNTIME\"]" \
-    -e "s|^\[engine\]\$|&\nimage_copy_tmp_dir = \"$POD_DIR/tmp\"|" \
-    "$SRCDIR/contrib/containers.conf" >"$CONTAINERS_CONF"
-  printf '\n[network]\nnetwork_config_dir = "%s/networks"\n' "$POD_DIR" >>"$CONTAINERS_CONF"
-  make_rootfs_tar "$POD_DIR/rootfs.tar"
-  # podman import writes containers/image's blob-info cache under
-  # /var/lib/containers/cache whatever --root says: it runs in a private
-  # mount namespace with a temp dir there (the mount point made, and removed
-  # at the end, only if the host has none).
-  export POD_MADE_VARLIB=
-  if [ ! -e /var/lib/containers ]; then
-    mkdir /var/lib/containers
-    POD_MADE_VARLIB=1
-  fi
-  mkdir "$POD_DIR/varlib"
-  # The runtime's default state root (see podman_): where this file makes
-  # it, teardown_file removes it again, with the seccomp cache hull keeps
-  # there (podman's default profile fills it).
-  export POD_MADE_RUNHULL=
-  [ -e /run/hull ] || POD_MADE_RUNHULL=1
-  if ! unshare -m --propagation private sh -c \
-    'mount --bind "$1/varlib" /var/lib/containers && shift && exec "$@"' sh "$POD_DIR" \
-    podman --root "$POD_DIR/storage" --runroot "$POD_DIR/run" --tmpdir "$POD_DIR/tmp" import "$POD_DIR/rootfs.tar" "$IMAGE" >"$POD_DIR/import.log" 2>&1; then
-    cat "$POD_DIR/import.log" >&3
-    skip "podman cannot work here (import failed, log above)"
-  fi
-}
-
-teardown_file() {
-  [ -n "${POD_DIR:-}" ] || return 0
-  podman_ rm -af -t 0 >/dev/null 2>&1
-  podman_ rmi -af >/dev/null 2>&1
-  local p
-  for p in $(procs_with "$POD_DIR/"); do kill_pid "$p"; done
-  for p in $(mounts_under "$POD_DIR/" | sort -r); do umount -l "$p"; done
-  # podman leaves conmon's cgroup (<parent>/conmon) behind: ours, remove it
-  remove_cgroups_wait "$CG_PREFIX"
-  rm -rf "$POD_DIR"
-  [ -z "${POD_MADE_VARLIB:-}" ] || rmdir /var/lib/containers
-  if [ -n "${POD_MADE_RUNHULL:-}" ]; then
-    rm -rf /run/hull/.seccomp-cache
-    rmdir /run/hull 2>/dev/null || true
-  fi
-}
+setup_file() { podman_setup_file; }
+teardown_file() { podman_teardown_file; }
 
 @test "podman: the runtime is ours (podman info)" {
   run podman_ info --format '{{.Host.OCIRuntime.Name}} {{.Host.OCIRuntime.Path}}'

@@ -55,6 +55,9 @@ mkdir -p "$cache"
 # The systemd leg boots systemd as PID 1 (its files in a second image);
 # its run has its own directory, so both suites can run at once (make -j).
 # The systemd-v1 leg: the same with systemd's hybrid cgroup v1 layout.
+# The client legs add containerd and podman (a third image), on pure v2
+# with the cgroupfs driver (clients/) or with systemd as PID 1 and its
+# driver (clients-systemd/).
 extra=""
 append=""
 cgroups="systemd.unified_cgroup_hierarchy=1 cgroup_no_v1=all"
@@ -69,6 +72,13 @@ case " $files " in
   append="hullvm.init=systemd"
   cgroups="systemd.unified_cgroup_hierarchy=0"
   run=$build/tests/vm/last-run-systemd-v1 ;;
+*" tests/vm/clients/"*)
+  extra=$cache/clients.cpio
+  run=$build/tests/vm/last-run-clients ;;
+*" tests/vm/clients-systemd/"*)
+  extra="$cache/systemd.cpio $cache/clients.cpio"
+  append="hullvm.init=systemd"
+  run=$build/tests/vm/last-run-clients-systemd ;;
 esac
 rm -rf "$run"
 mkdir -p "$run"
@@ -80,10 +90,14 @@ sh "$here/kernel.sh" "$cache" >"$run/prepare.log" 2>&1 ||
   fail "could not prepare Debian's kernel (linux-image-amd64)" "$run/prepare.log"
 sh "$here/initramfs.sh" "$cache" >>"$run/prepare.log" 2>&1 ||
   fail "could not build the initramfs" "$run/prepare.log"
-if [ -n "$extra" ]; then
+case " $extra " in *"/systemd.cpio "*)
   sh "$here/systemd-image.sh" "$cache" >>"$run/prepare.log" 2>&1 ||
-    fail "could not build the systemd image" "$run/prepare.log"
-fi
+    fail "could not build the systemd image" "$run/prepare.log" ;;
+esac
+case " $extra " in *"/clients.cpio "*)
+  sh "$here/clients-image.sh" "$cache" >>"$run/prepare.log" 2>&1 ||
+    fail "could not build the containerd/podman image" "$run/prepare.log" ;;
+esac
 flock -u 8
 exec 8>&-
 sh "$here/payload.sh" "$run/payload" "$src" "$build" "$hull" $files >>"$run/prepare.log" 2>&1 ||
