@@ -130,22 +130,43 @@ teardown() { sd_teardown hulltest.slice "-$NAME.scope"; }
   gone "$UNIT" "$SCOPE"
 }
 
-@test "systemd: a scope whose start job fails (its slice is masked) fails create; nothing left" {
+# nothing_left ID UNIT SLICEDIR: no state dir, no shim, no unit (not even a
+# failed one), no cgroup of a create that failed.
+nothing_left() {
+  [ -z "$(hull list -q)" ]
+  [ ! -e "$HULL_TEST_ROOT/$1" ]
+  [ -z "$(procs_naming "$1")" ]
+  gone "$2" "$3/$2"
+}
+
+@test "systemd: a scope in a masked slice: StartTransientUnit refused, naming unit and slice; nothing left" {
   systemctl mask --runtime hulltest-masked.slice
   update_config "$B" '.linux.cgroupsPath = $p' --arg p "hulltest-masked.slice:hull-test:$NAME"
   run sdhull create --bundle "$B" "$ID"
   systemctl unmask --runtime hulltest-masked.slice
   echo "$output"
   [ "$status" -ne 0 ]
-  # the error names the unit and its slice
-  [[ "$output" == *"$UNIT"* ]]
-  [[ "$output" == *hulltest-masked.slice* ]]
-  # no state dir, no shim, no unit (not even a failed one), no cgroup
-  [ -z "$(hull list -q)" ]
-  [ ! -e "$HULL_TEST_ROOT/$ID" ]
-  [ -z "$(procs_naming "$ID")" ]
-  gone "$UNIT" /sys/fs/cgroup/hulltest.slice/hulltest-masked.slice/$UNIT
-  [ ! -e /sys/fs/cgroup/hulltest.slice/hulltest-masked.slice ]
+  [[ "$output" == *"systemd scope $UNIT in hulltest-masked.slice"*"is masked"* ]]
+  nothing_left "$ID" "$UNIT" /sys/fs/cgroup/hulltest.slice/hulltest-masked.slice
+}
+
+@test "systemd: a scope whose start job fails (its slice needs a failing service): clear error, nothing left" {
+  mkdir -p /run/systemd/system
+  printf '[Unit]\nRequires=hulltest-fail.service\nAfter=hulltest-fail.service\n' \
+    >/run/systemd/system/hulltest-dep.slice
+  printf '[Service]\nType=oneshot\nExecStart=/bin/false\n' >/run/systemd/system/hulltest-fail.service
+  systemctl daemon-reload
+  update_config "$B" '.linux.cgroupsPath = $p' --arg p "hulltest-dep.slice:hull-test:$NAME"
+  run sdhull create --bundle "$B" "$ID"
+  rm -f /run/systemd/system/hulltest-dep.slice /run/systemd/system/hulltest-fail.service
+  systemctl daemon-reload
+  systemctl reset-failed hulltest-fail.service hulltest-dep.slice 2>/dev/null || true
+  echo "$output"
+  [ "$status" -ne 0 ]
+  # the job's result, what it means, the unit and its slice
+  [[ "$output" == *"start $UNIT in slice hulltest-dep.slice: systemd job "*' ended with result "dependency"'* ]]
+  [[ "$output" == *"did not start"* ]]
+  nothing_left "$ID" "$UNIT" /sys/fs/cgroup/hulltest.slice/hulltest-dep.slice
 }
 
 @test "systemd: slice::name (no prefix) is the scope -name.scope, as runc and crun name it" {
