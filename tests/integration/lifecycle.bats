@@ -177,7 +177,9 @@ teardown() { bundle_teardown; }
 }
 
 @test "pause and resume: status paused, exec refused unless --ignore-paused" {
-  update_config "$B" '.process.args = ["sleep", "60"]'
+  # 11 hull commands: under check-valgrind on a busy host (12 s each seen)
+  # a sleep 60 ended before the last exec, which then found it stopped.
+  update_config "$B" '.process.args = ["sleep", "3600"]'
   hull create --bundle "$B" pa </dev/null >/dev/null 2>&1
   hull start pa
   hull pause pa
