@@ -138,7 +138,7 @@ static int cmp_int(const void *a, const void *b) {
 static int close_gaps(int from, const int *keep, size_t nkeep) {
   int sorted[HULL_CLOSE_GAPS_MAX];
   if (nkeep > HULL_CLOSE_GAPS_MAX) return -1;
-  memcpy(sorted, keep, nkeep * sizeof(int));
+  if (nkeep > 0) memcpy(sorted, keep, nkeep * sizeof(int)); /* keep may be NULL */
   qsort(sorted, nkeep, sizeof(int), cmp_int);
   unsigned lo = (unsigned)from;
   for (size_t i = 0; i < nkeep; i++) {

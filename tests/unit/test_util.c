@@ -147,6 +147,19 @@ static void close_fds_gaps(void **state) {
   assert_true(fcntl(0, F_GETFD) >= 0);
 }
 
+/* No kept fds at all (NULL, 0: hooks.c before a hook's exec): every fd
+ * from `from` up is closed. memcpy from that NULL, even of 0 bytes, was
+ * undefined behaviour (UBSan in check-sanitizers). */
+static void close_fds_none_kept(void **state) {
+  int a = open("/dev/null", O_RDONLY | O_CLOEXEC);
+  int b = open("/dev/null", O_RDONLY | O_CLOEXEC);
+  assert_true(a >= 0 && b > a);
+  hull_close_fds_from(a, NULL, 0);
+  assert_int_equal(fcntl(a, F_GETFD), -1);
+  assert_int_equal(fcntl(b, F_GETFD), -1);
+  assert_true(fcntl(0, F_GETFD) >= 0);
+}
+
 /* The hand-made UTC breakdown agrees with strftime(gmtime_r). */
 static void format_time_matches_gmtime(void **state) {
   (void)state;
@@ -355,6 +368,7 @@ int main(void) {
       cmocka_unit_test(atomic_write_and_read_back),
       cmocka_unit_test(close_fds_keeps_listed),
       cmocka_unit_test(close_fds_gaps),
+      cmocka_unit_test(close_fds_none_kept),
       cmocka_unit_test(unix_connect_errors_and_success),
       cmocka_unit_test(ms_until_clamps),
       cmocka_unit_test(sleep_ms_survives_signals),
