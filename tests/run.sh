@@ -8,8 +8,8 @@
 # configure promises both links): everything is compiled, and the tests
 # where the link differs (libmnl against hull's own, NSS against
 # /etc/passwd) run against that dynamic hull. Then the hardening legs
-# (README: Tests): a fixed-seed fuzz regression of every libFuzzer
-# target and the valgrind subset.
+# (README: Tests): ASan+UBSan with leak detection, a fixed-seed fuzz
+# regression of every libFuzzer target and the valgrind subset.
 set -e
 cd "$(dirname "$0")/.."
 top=$(pwd)
@@ -73,7 +73,7 @@ clang_dynamic_build || status=$?
 make -s -j"$(nproc)" check >check.out 2>&1 || status=$?
 grep -E '^(PASS|FAIL|SKIP|ERROR|XPASS|XFAIL):' check.out || true
 # Before the leftovers check: these run containers too.
-# Not make check-sanitizers (README: Developer checks): it hung once.
+hardening_leg sanitizers make -s check-sanitizers || status=$?
 hardening_leg fuzz-regression sh "$top/tests/fuzz/regress.sh" "$top/build/fuzz" || status=$?
 hardening_leg valgrind make -s check-valgrind || status=$?
 # Tests remove their containers' cgroups; the shared /hull-test parents
