@@ -21,11 +21,13 @@ CLEAN_PATH=/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin
     echo "}"
     echo "$t \"third never runs\" { true; }"
   } >"$f"
-  run env -i PATH="$CLEAN_PATH" HULL_TEST_FILE_TIMEOUT=2 sh "$HULL_SRCDIR/tests/integration/bats-run.sh" "$f" 3>&-
+  # 10 s: the first test must have its result before, however slow bats
+  # starts on a loaded host
+  run env -i PATH="$CLEAN_PATH" HULL_TEST_FILE_TIMEOUT=10 sh "$HULL_SRCDIR/tests/integration/bats-run.sh" "$f" 3>&-
   [ "$status" -eq 1 ]
   [[ "$output" == *"ok 1 first passes"* ]]
-  [[ "$output" == *'not ok 2 second \"hangs\" ignoring TERM # hung: no result in 2 s'* ]]
-  [[ "$output" == *'Bail out! hangs.bats: test 2 (second \"hangs\" ignoring TERM) did not finish in 2 s'* ]]
+  [[ "$output" == *'not ok 2 second \"hangs\" ignoring TERM # hung: no result in 10 s'* ]]
+  [[ "$output" == *'Bail out! hangs.bats: test 2 (second \"hangs\" ignoring TERM) did not finish in 10 s'* ]]
   [[ "$output" != *"third never runs"* ]]
   run pgrep -f "^$marker"
   [ "$status" -eq 1 ]
