@@ -41,6 +41,8 @@
 #include <time.h>
 #include <unistd.h>
 
+#include "util/util.h"
+
 #define LEAK_CHECK_TIMEOUT_S 120
 #define LEAK_STR_(x) #x
 #define LEAK_STR(x) LEAK_STR_(x)
@@ -66,23 +68,16 @@ static int wait_leak_check(pid_t pid) {
   sigset_t chld;
   sigemptyset(&chld);
   sigaddset(&chld, SIGCHLD);
-  struct timespec end, now;
-  clock_gettime(CLOCK_MONOTONIC, &end);
-  end.tv_sec += LEAK_CHECK_TIMEOUT_S;
+  int64_t deadline = hull_now_ms() + LEAK_CHECK_TIMEOUT_S * 1000;
   for (;;) {
     int st;
     pid_t r = waitpid(pid, &st, WNOHANG);
     if (r == pid) return st;
     if (r < 0 && errno != EINTR) return 0;
-    clock_gettime(CLOCK_MONOTONIC, &now);
-    if (now.tv_sec > end.tv_sec || (now.tv_sec == end.tv_sec && now.tv_nsec >= end.tv_nsec))
-      break;
-    struct timespec left = {end.tv_sec - now.tv_sec, end.tv_nsec - now.tv_nsec};
-    if (left.tv_nsec < 0) {
-      left.tv_sec--;
-      left.tv_nsec += 1000000000L;
-    }
-    (void)sigtimedwait(&chld, NULL, &left);
+    int left = hull_ms_until(deadline);
+    if (left == 0) break;
+    struct timespec ts = {.tv_sec = left / 1000, .tv_nsec = (left % 1000) * 1000000L};
+    (void)sigtimedwait(&chld, NULL, &ts);
   }
   kill(pid, SIGKILL);
   waitpid(pid, NULL, 0);
